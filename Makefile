@@ -1,0 +1,61 @@
+# Two commands matter: `make book` and `make test`. Both create .venv when it is missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+NOTEBOOKS = $(shell find book -name '*.ipynb' -not -path '*/_build/*' -not -path '*/.ipynb_checkpoints/*' | sort)
+
+# The environment the stored outputs were made in: nbval compares against it.
+export MPLBACKEND := module://matplotlib_inline.backend_inline
+export PYTHONHASHSEED := 0
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: setup book test unit notebooks lint format refresh bench lab clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -e .
+	touch $@
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . --warningiserror --keep-going
+	@echo
+	@echo "The book is in _build/html. Open _build/html/index.html in a browser,"
+	@echo "or serve it: $(BIN)/python -m http.server --directory _build/html 8000"
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Every test: lint, the book built with warnings as errors, unit tests and nbval over every notebook.
+test: lint book
+	$(BIN)/python -m pytest -n 2 --dist loadfile -p no:cacheprovider tests book \
+		--nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadfile tests
+
+notebooks: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadfile book \
+		--nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+# The only way stored outputs change: re-execute every notebook from a clean kernel.
+refresh: $(STAMP)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=120 $(NOTEBOOKS)
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run_all.py
+
+lab: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check jupyterlab
+	$(BIN)/jupyter lab book
+
+clean:
+	rm -rf _build .pytest_cache .ruff_cache

@@ -1,0 +1,11 @@
+"""dlopt: optimization for deep learning, small, readable and tested.
+
+The package behind the dlopt book. Objectives live in :mod:`dlopt.problems`,
+algorithms in :mod:`dlopt.optim`, and :func:`dlopt.minimize` runs one on the other.
+"""
+
+from dlopt import optim, plot, problems
+from dlopt.train import Record, minimize
+
+__version__ = "0.1.0"
+__all__ = ["Record", "minimize", "optim", "plot", "problems"]

@@ -1,0 +1,74 @@
+"""Argument checks shared by every module.
+
+Each check returns the validated value and raises ``ValueError`` (or
+``TypeError``) with a message that names the argument and shows its value, so
+that a bad hyperparameter is caught where it is passed, never later as a NaN.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def positive(name: str, value: float) -> float:
+    """Return ``value`` as a float if it is finite and > 0."""
+    value = _real(name, value)
+    if not value > 0:
+        raise ValueError(f"{name} must be > 0, got {name}={value!r}")
+    return value
+
+
+def non_negative(name: str, value: float) -> float:
+    """Return ``value`` as a float if it is finite and >= 0."""
+    value = _real(name, value)
+    if not value >= 0:
+        raise ValueError(f"{name} must be >= 0, got {name}={value!r}")
+    return value
+
+
+def unit_interval(name: str, value: float) -> float:
+    """Return ``value`` if it lies in [0, 1): the range of decay rates and momentum."""
+    value = _real(name, value)
+    if not 0 <= value < 1:
+        raise ValueError(f"{name} must lie in [0, 1), got {name}={value!r}")
+    return value
+
+
+def positive_int(name: str, value: int) -> int:
+    """Return ``value`` if it is an integer >= 1."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+        raise ValueError(f"{name} must be an integer >= 1, got {name}={value!r}")
+    return int(value)
+
+
+def finite_array(name: str, array, shape: tuple[int, ...] | None = None) -> np.ndarray:
+    """Return ``array`` as an ndarray after checking its shape and that every entry is finite."""
+    array = np.asarray(array)
+    if shape is not None and array.shape != tuple(shape):
+        raise ValueError(f"{name} must have shape {tuple(shape)}, got shape {array.shape}")
+    if not np.all(np.isfinite(array)):
+        bad = np.flatnonzero(~np.isfinite(array))
+        raise FloatingPointError(
+            f"{name} has {bad.size} non-finite entries (first at flat index {bad[0]}: "
+            f"{array.flat[bad[0]]!r})"
+        )
+    return array
+
+
+def finite_scalar(name: str, value: float) -> float:
+    """Return ``value`` as a float if it is finite (a loss, say)."""
+    value = float(value)
+    if not math.isfinite(value):
+        raise FloatingPointError(f"{name} is not finite: {name}={value!r}")
+    return value
+
+
+def _real(name: str, value) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise TypeError(f"{name} must be a real number, got {name}={value!r}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {name}={value!r}")
+    return value

@@ -1,0 +1,70 @@
+"""The minimize loop: record shapes, stopping rules and loud failures.
+
+A plain gradient-descent step written here (not an optimizer from dlopt) drives
+the loop, so these tests check the loop alone.
+"""
+
+import numpy as np
+import pytest
+
+import dlopt
+from dlopt.problems import Quadratic
+
+
+class HalfStep:
+    """θ ← θ − ½∇J(θ), the test's own optimizer."""
+
+    def step(self, theta, objective):
+        return theta - 0.5 * objective.grad(theta)
+
+
+class Exploding:
+    """An objective whose loss is NaN away from the start."""
+
+    def value(self, theta):
+        return float("nan") if abs(theta[0]) > 1 else 0.0
+
+    def grad(self, theta):
+        return np.array([-1.0])
+
+
+def test_record_has_start_and_every_step():
+    q = Quadratic(np.eye(2))
+    run = dlopt.minimize(q, HalfStep(), [2.0, -4.0], steps=3)
+    assert run.thetas.shape == (4, 2)
+    np.testing.assert_allclose(run.thetas[:, 0], [2.0, 1.0, 0.5, 0.25])
+    np.testing.assert_allclose(run.losses, [10.0, 2.5, 0.625, 0.15625])
+    assert run.stopped == "steps" and run.steps == 3
+
+
+def test_gtol_stops_early():
+    q = Quadratic(np.eye(2))
+    run = dlopt.minimize(q, HalfStep(), [1.0, 0.0], steps=100, gtol=1e-3)
+    assert run.stopped == "gtol"
+    assert run.grad_norms[-1] < 1e-3 <= run.grad_norms[-2]
+    assert run.steps == 10  # 2**-10 < 1e-3 < 2**-9
+
+
+def test_target_and_callback():
+    q = Quadratic(np.eye(1))
+    assert dlopt.minimize(q, HalfStep(), [1.0], steps=50, target=0.01).stopped == "target"
+    run = dlopt.minimize(q, HalfStep(), [1.0], steps=50, callback=lambda k, t, loss: k == 2)
+    assert run.stopped == "callback" and run.steps == 2
+
+
+def test_non_finite_loss_raises_with_step():
+    with pytest.raises(FloatingPointError, match="loss at step 3"):
+        dlopt.minimize(Exploding(), HalfStep(), [0.0], steps=5)
+
+
+def test_bad_start_is_rejected():
+    with pytest.raises(FloatingPointError, match="theta0"):
+        dlopt.minimize(Quadratic(np.eye(2)), HalfStep(), [np.nan, 0.0])
+    with pytest.raises(ValueError, match="theta0 must be a 1-D vector"):
+        dlopt.minimize(Quadratic(np.eye(2)), HalfStep(), [[0.0, 0.0]])
+
+
+def test_caller_start_is_not_modified():
+    theta0 = np.array([1.0, 1.0])
+    dlopt.minimize(Quadratic(np.eye(2)), HalfStep(), theta0, steps=3)
+    np.testing.assert_array_equal(theta0, [1.0, 1.0])
