@@ -5,7 +5,7 @@ algorithms in :mod:`dlopt.optim`, and :func:`dlopt.minimize` runs one on the oth
 """
 
 from dlopt import optim, plot, problems
-from dlopt.train import Record, minimize
+from dlopt.train import Record, fit, minimize
 
 __version__ = "0.1.0"
-__all__ = ["Record", "minimize", "optim", "plot", "problems"]
+__all__ = ["Record", "fit", "minimize", "optim", "plot", "problems"]

@@ -2,11 +2,14 @@
 
 The loop does what the algorithm boxes leave to their ``while`` line: it
 calls ``optimizer.step`` until a stopping criterion is met and keeps a record.
-The update itself always lives in the optimizer.
+The update itself always lives in the optimizer. :func:`minimize` runs on one
+objective; :func:`fit` trains a network over a data set, drawing one minibatch
+objective per step (the "sample a minibatch" line of Algorithm 1 of the notes).
 """
 
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import dataclass, field
 
@@ -19,8 +22,15 @@ from dlopt import _checks
 class Record:
     """What a run leaves behind.
 
-    ``thetas`` has shape (N + 1, d), start included; ``losses`` and
-    ``grad_norms`` have N + 1 entries; ``stopped`` says why the run ended.
+    - ``thetas``: parameters over time, shape (M, d) with the start first: every
+      iterate for :func:`minimize`, one snapshot per epoch for :func:`fit`;
+    - ``losses``, ``grad_norms``: J(θ_k) and ‖∇J(θ_k)‖ at each iterate (the
+      minibatch loss and gradient for :func:`fit`);
+    - ``stopped``: why the run ended; ``wall_time`` in seconds;
+    - ``extras``: per-epoch metrics of :func:`fit` (see there);
+    - ``step_sizes``: ‖θ_{k+1} − θ_k‖ for each update (computed from ``thetas``
+      when not given), so ``steps`` is its length;
+    - ``best``: the row of ``thetas`` that early stopping restored, or None.
     """
 
     thetas: np.ndarray
@@ -29,16 +39,29 @@ class Record:
     stopped: str
     wall_time: float
     extras: dict = field(default_factory=dict)
+    step_sizes: np.ndarray | None = None
+    best: int | None = None
+
+    def __post_init__(self):
+        if self.step_sizes is None:
+            self.step_sizes = np.linalg.norm(np.diff(self.thetas, axis=0), axis=1)
 
     @property
     def steps(self) -> int:
         """The number of updates performed."""
-        return len(self.losses) - 1
+        return len(self.step_sizes)
 
     @property
     def theta(self) -> np.ndarray:
-        """The last iterate."""
-        return self.thetas[-1]
+        """The parameters the run hands back: the last iterate, or the restored best one."""
+        return self.thetas[-1 if self.best is None else self.best]
+
+
+def _start(theta0) -> np.ndarray:
+    theta = _checks.finite_array("theta0", np.array(theta0, copy=True))
+    if theta.ndim != 1:
+        raise ValueError(f"theta0 must be a 1-D vector, got shape {theta.shape}")
+    return theta if np.issubdtype(theta.dtype, np.floating) else theta.astype(float)
 
 
 def minimize(
@@ -58,11 +81,7 @@ def minimize(
     raises ``FloatingPointError`` naming the step, instead of recording NaNs.
     """
     steps = _checks.positive_int("steps", steps) if steps != 0 else 0
-    theta = _checks.finite_array("theta0", np.array(theta0, copy=True))
-    if theta.ndim != 1:
-        raise ValueError(f"theta0 must be a 1-D vector, got shape {theta.shape}")
-    if not np.issubdtype(theta.dtype, np.floating):
-        theta = theta.astype(float)
+    theta = _start(theta0)
     thetas, losses, norms = [theta.copy()], [], []
     stopped = "steps"
     start = time.perf_counter()
@@ -90,4 +109,143 @@ def minimize(
         grad_norms=np.array(norms),
         stopped=stopped,
         wall_time=time.perf_counter() - start,
+    )
+
+
+class _Remembered:
+    """An objective that remembers its last ``value_and_grad``.
+
+    The loop records J and ‖∇J‖ at θ_k and the optimizer then asks for ∇J at
+    the same θ_k: the second request is answered from memory, so recording
+    costs no extra backward pass. Other attributes pass through unchanged.
+    """
+
+    def __init__(self, objective):
+        self._objective = objective
+        self._theta = None
+        self._result = None
+
+    def value_and_grad(self, theta):
+        if self._theta is None or not np.array_equal(theta, self._theta):
+            if hasattr(self._objective, "value_and_grad"):
+                self._result = self._objective.value_and_grad(theta)
+            else:
+                self._result = (self._objective.value(theta), self._objective.grad(theta))
+            self._theta = np.array(theta, copy=True)
+        return self._result
+
+    def value(self, theta):
+        return self.value_and_grad(theta)[0]
+
+    def grad(self, theta):
+        return self.value_and_grad(theta)[1]
+
+    def __getattr__(self, name):
+        return getattr(self._objective, name)
+
+
+def _progress(epoch: int, epochs: int, loss: float, width: int = 30) -> None:
+    """A one-line text bar on stderr, rewritten in place each epoch."""
+    done = round(width * epoch / epochs)
+    end = "\n" if epoch == epochs else ""
+    bar = "#" * done + "." * (width - done)
+    print(f"\repoch {epoch}/{epochs} [{bar}] train loss {loss:.4g}", end=end, file=sys.stderr)
+
+
+def fit(
+    net,
+    optimizer,
+    train_set,
+    *,
+    epochs: int,
+    batch_size: int,
+    seed: int,
+    theta0=None,
+    validation=None,
+    patience: int | None = None,
+    sampler=None,
+    callback=None,
+    progress: bool = False,
+) -> Record:
+    """Train ``net`` on ``train_set`` with ``optimizer`` for at most ``epochs`` epochs.
+
+    Each step draws a minibatch B of indices, forms the objective
+    J_B(θ) = (1/|B|) Σ_{i∈B} L(f(x⁽ⁱ⁾; θ), y⁽ⁱ⁾) and calls
+    ``optimizer.step(theta, J_B)``. Minibatches come from
+    ``sampler(epoch, rng)`` if given, else from shuffled batches of
+    ``batch_size`` without replacement (:func:`dlopt.data.minibatches`); one
+    ``np.random.default_rng(seed)`` drives the start ``net.init(rng)`` (unless
+    ``theta0``) and the sampling.
+
+    After every epoch e (and at the start, e = 0) the record keeps θ in
+    ``thetas[e]`` and in ``extras`` the lists ``train_loss``,
+    ``train_accuracy`` and, with ``validation``, ``val_loss`` and
+    ``val_accuracy``; ``extras["epoch_end"][e]`` is the number of steps done.
+    Early stopping :cite:p:`goodfellow2016deep` (their Algorithm 7.1): with
+    ``patience`` p, training stops after p epochs without a lower validation
+    loss, and ``record.theta`` is the θ of lowest validation loss (``record.best``
+    its row). ``callback(k, theta, loss)``, called with θ_k and the minibatch loss
+    before update k as in :func:`minimize`, stops the run by returning True.
+    ``progress=True`` prints a text bar to stderr (off by default).
+    """
+    epochs = _checks.positive_int("epochs", epochs)
+    batch_size = _checks.positive_int("batch_size", batch_size)
+    if patience is not None:
+        patience = _checks.positive_int("patience", patience)
+        if validation is None:
+            raise ValueError(f"patience={patience} needs a validation set, got validation=None")
+    if len(train_set) == 0:
+        raise ValueError("train_set is empty")
+    rng = np.random.default_rng(seed)
+    theta = _start(net.init(rng) if theta0 is None else theta0)
+    if sampler is None:
+        from dlopt.data import minibatches
+
+        def sampler(epoch, rng):
+            return minibatches(len(train_set), batch_size, rng)
+
+    extras = {"epoch_end": [], "train_loss": [], "train_accuracy": []}
+    if validation is not None:
+        extras.update(val_loss=[], val_accuracy=[])
+    thetas, losses, norms, sizes = [], [], [], []
+    stopped, best, wait = "epochs", None, 0
+    start = time.perf_counter()
+    for epoch in range(epochs + 1):
+        thetas.append(theta.copy())
+        extras["epoch_end"].append(len(sizes))
+        for name, data in (("train", train_set), ("val", validation)):
+            if data is not None:
+                extras[f"{name}_loss"].append(float(net.loss(theta, data.X, data.y)))
+                extras[f"{name}_accuracy"].append(float(net.accuracy(theta, data.X, data.y)))
+        if progress:
+            _progress(epoch, epochs, extras["train_loss"][-1])
+        if patience is not None:
+            improved = best is None or extras["val_loss"][-1] < extras["val_loss"][best]
+            best, wait = (epoch, 0) if improved else (best, wait + 1)
+        if epoch == epochs or stopped == "callback":
+            break
+        if patience is not None and wait >= patience:
+            stopped = "patience"
+            break
+        for batch in sampler(epoch + 1, rng):
+            k = len(losses)
+            objective = _Remembered(net.objective(train_set.X[batch], train_set.y[batch]))
+            loss, g = objective.value_and_grad(theta)
+            losses.append(_checks.finite_scalar(f"loss at step {k}", loss))
+            norms.append(float(np.linalg.norm(_checks.finite_array(f"gradient at step {k}", g))))
+            if callback is not None and callback(k, theta, loss):
+                stopped = "callback"
+                break
+            new = optimizer.step(theta, objective)
+            sizes.append(float(np.linalg.norm(new - theta)))
+            theta = new
+    return Record(
+        thetas=np.array(thetas),
+        losses=np.array(losses),
+        grad_norms=np.array(norms),
+        stopped=stopped,
+        wall_time=time.perf_counter() - start,
+        step_sizes=np.array(sizes),
+        best=best,
+        extras={key: np.array(value) for key, value in extras.items()},
     )

@@ -68,3 +68,10 @@ def test_caller_start_is_not_modified():
     theta0 = np.array([1.0, 1.0])
     dlopt.minimize(Quadratic(np.eye(2)), HalfStep(), theta0, steps=3)
     np.testing.assert_array_equal(theta0, [1.0, 1.0])
+
+
+def test_step_sizes_are_distances_between_iterates():
+    run = dlopt.minimize(Quadratic(np.eye(2)), HalfStep(), [2.0, -4.0], steps=3)
+    # θ_k = 2^-k (2, −4), so ‖θ_{k+1} − θ_k‖ = 2^-(k+1) √20
+    np.testing.assert_allclose(run.step_sizes, np.sqrt(20) / 2.0 ** np.arange(1, 4))
+    assert run.best is None and run.theta is run.thetas[-1]

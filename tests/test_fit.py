@@ -1,0 +1,218 @@
+"""The network training loop `dlopt.fit`, checked on stand-ins with closed-form runs.
+
+The stand-in "network" is linear least squares, f(x; θ) = xᵀθ with loss
+½ mean (xᵀθ − y)²; on X = I a gradient step with lr ε gives
+θ_{k+1} − y = (1 − ε/n)(θ_k − y) per coordinate, derived by hand below.
+"""
+
+import numpy as np
+import pytest
+
+import dlopt
+
+
+class LeastSquares:
+    """½ mean (Xθ − y)² on one minibatch: value, gradient Xᵀ(Xθ − y)/n."""
+
+    calls = 0
+
+    def __init__(self, X, y):
+        self.X, self.y = X, y
+
+    def value_and_grad(self, theta):
+        LeastSquares.calls += 1
+        r = self.X @ theta - self.y
+        return 0.5 * float(r @ r) / len(self.y), self.X.T @ r / len(self.y)
+
+    def value(self, theta):
+        return self.value_and_grad(theta)[0]
+
+    def grad(self, theta):
+        return self.value_and_grad(theta)[1]
+
+
+class LinearNet:
+    """The stand-in network: θ ∈ R^d, prediction Xθ."""
+
+    def __init__(self, d):
+        self.size = d
+
+    def init(self, rng):
+        return rng.standard_normal(self.size)
+
+    def objective(self, X, y):
+        return LeastSquares(X, y)
+
+    def loss(self, theta, X, y):
+        return LeastSquares(X, y).value(theta)
+
+    def accuracy(self, theta, X, y):
+        return float(np.mean(np.abs(X @ theta - y) < 0.25))
+
+
+class GD:
+    """θ ← θ − lr ∇J(θ), the test's own optimizer."""
+
+    def __init__(self, lr):
+        self.lr = lr
+
+    def step(self, theta, objective):
+        return theta - self.lr * objective.grad(theta)
+
+
+class Data:
+    def __init__(self, X, y):
+        self.X, self.y = np.asarray(X, float), np.asarray(y, float)
+
+    def __len__(self):
+        return len(self.y)
+
+
+def full_batch(epoch, rng):
+    return [np.arange(3)]
+
+
+def test_full_batch_is_gradient_descent_in_closed_form():
+    y = np.array([1.0, -2.0, 3.0])
+    data = Data(np.eye(3), y)
+    run = dlopt.fit(
+        LinearNet(3),
+        GD(1.5),
+        data,
+        epochs=4,
+        batch_size=3,
+        seed=0,
+        theta0=np.zeros(3),
+        sampler=full_batch,
+    )
+    # gradient (θ − y)/3, so θ_e − y = (1 − 1.5/3)^e (θ_0 − y) = −y / 2^e
+    expected = y - y / 2.0 ** np.arange(5)[:, None]
+    np.testing.assert_allclose(run.thetas, expected)
+    np.testing.assert_allclose(run.extras["train_loss"], 0.5 * (y @ y) / 3 / 4.0 ** np.arange(5))
+    np.testing.assert_allclose(run.losses, run.extras["train_loss"][:-1])
+    np.testing.assert_array_equal(run.extras["epoch_end"], [0, 1, 2, 3, 4])
+    assert run.steps == 4 and run.stopped == "epochs" and run.best is None
+    np.testing.assert_allclose(run.theta, expected[-1])
+
+
+def test_step_sizes_are_lr_times_gradient_norms():
+    rng = np.random.default_rng(1)
+    data = Data(rng.standard_normal((12, 2)), rng.standard_normal(12))
+
+    def pairs(epoch, rng):
+        return np.split(rng.permutation(12), 6)
+
+    run = dlopt.fit(LinearNet(2), GD(0.1), data, epochs=3, batch_size=2, seed=2, sampler=pairs)
+    assert run.steps == 18 and len(run.losses) == len(run.grad_norms) == 18
+    np.testing.assert_allclose(run.step_sizes, 0.1 * run.grad_norms)
+    assert run.thetas.shape == (4, 2)
+    np.testing.assert_array_equal(run.extras["epoch_end"], [0, 6, 12, 18])
+
+
+def test_minibatch_loss_is_the_loss_on_that_batch():
+    data = Data(np.eye(3), [2.0, 4.0, 6.0])
+
+    def first_then_rest(epoch, rng):
+        return [np.array([0]), np.array([1, 2])]
+
+    run = dlopt.fit(
+        LinearNet(3),
+        GD(0.5),
+        data,
+        epochs=1,
+        batch_size=1,
+        seed=0,
+        theta0=np.zeros(3),
+        sampler=first_then_rest,
+    )
+    # batch {0}: ½·2² = 2; step moves θ_0 to 0 + 0.5·2 = 1; batch {1,2} at θ: ½(16 + 36)/2 = 13
+    np.testing.assert_allclose(run.losses, [2.0, 13.0])
+    np.testing.assert_allclose(run.theta, [1.0, 1.0, 1.5])
+
+
+def test_early_stopping_restores_the_best_epoch():
+    # 1-D: train target 1 from θ=0 with lr 0.5 gives θ_e = 1 − 2^−e = 0, .5, .75, .875;
+    # the validation target 0.6 is closest at e = 1, then gets worse twice.
+    train, val = Data([[1.0]], [1.0]), Data([[1.0]], [0.6])
+    run = dlopt.fit(
+        LinearNet(1),
+        GD(0.5),
+        train,
+        epochs=20,
+        batch_size=1,
+        seed=0,
+        theta0=[0.0],
+        validation=val,
+        patience=2,
+        sampler=lambda e, rng: [np.array([0])],
+    )
+    assert run.stopped == "patience" and run.best == 1
+    np.testing.assert_allclose(run.thetas[:, 0], [0.0, 0.5, 0.75, 0.875])
+    np.testing.assert_allclose(run.theta, [0.5])
+    np.testing.assert_allclose(run.extras["val_loss"], 0.5 * (run.thetas[:, 0] - 0.6) ** 2)
+    np.testing.assert_allclose(run.extras["val_accuracy"], [0.0, 1.0, 1.0, 0.0])
+
+
+def test_callback_stops_before_the_update():
+    data = Data(np.eye(3), [1.0, 1.0, 1.0])
+    seen = []
+
+    def stop_at_two(k, theta, loss):
+        seen.append(k)
+        return k == 2
+
+    run = dlopt.fit(
+        LinearNet(3),
+        GD(0.1),
+        data,
+        epochs=10,
+        batch_size=3,
+        seed=0,
+        sampler=full_batch,
+        callback=stop_at_two,
+    )
+    assert run.stopped == "callback" and run.steps == 2 and seen == [0, 1, 2]
+    # snapshots after epochs 0, 1, 2 and where the run stopped (θ_2 again, no update done)
+    np.testing.assert_array_equal(run.extras["epoch_end"], [0, 1, 2, 2])
+    np.testing.assert_array_equal(run.thetas[-1], run.thetas[-2])
+
+
+def test_each_step_evaluates_the_minibatch_once():
+    data = Data(np.eye(3), [1.0, 2.0, 3.0])
+    LeastSquares.calls = 0
+    dlopt.fit(LinearNet(3), GD(0.1), data, epochs=5, batch_size=3, seed=0, sampler=full_batch)
+    assert LeastSquares.calls == 5 + 6  # one per step, one per epoch-end train loss
+
+
+def test_seed_fixes_the_run_and_the_start():
+    data = Data(np.eye(3), [1.0, 2.0, 3.0])
+    args = dict(epochs=2, batch_size=3, sampler=full_batch)
+    a = dlopt.fit(LinearNet(3), GD(0.1), data, seed=7, **args)
+    b = dlopt.fit(LinearNet(3), GD(0.1), data, seed=7, **args)
+    c = dlopt.fit(LinearNet(3), GD(0.1), data, seed=8, **args)
+    np.testing.assert_array_equal(a.thetas, b.thetas)
+    np.testing.assert_array_equal(a.thetas[0], np.random.default_rng(7).standard_normal(3))
+    assert not np.array_equal(a.thetas[0], c.thetas[0])
+
+
+def test_progress_bar_only_when_asked(capsys):
+    data = Data(np.eye(3), [1.0, 2.0, 3.0])
+    args = dict(epochs=3, batch_size=3, seed=0, sampler=full_batch)
+    dlopt.fit(LinearNet(3), GD(0.1), data, **args)
+    assert capsys.readouterr() == ("", "")
+    dlopt.fit(LinearNet(3), GD(0.1), data, progress=True, **args)
+    err = capsys.readouterr().err
+    assert "epoch 3/3" in err and err.endswith("\n")
+
+
+def test_bad_arguments_are_named():
+    data = Data(np.eye(3), [1.0, 2.0, 3.0])
+    net, opt = LinearNet(3), GD(0.1)
+    with pytest.raises(ValueError, match="epochs"):
+        dlopt.fit(net, opt, data, epochs=0, batch_size=3, seed=0)
+    with pytest.raises(ValueError, match="batch_size"):
+        dlopt.fit(net, opt, data, epochs=1, batch_size=-2, seed=0)
+    with pytest.raises(ValueError, match="patience=3 needs a validation set"):
+        dlopt.fit(net, opt, data, epochs=1, batch_size=3, seed=0, patience=3)
+    with np.errstate(all="ignore"), pytest.raises(FloatingPointError, match="loss at step 1"):
+        dlopt.fit(net, GD(1e200), data, epochs=3, batch_size=3, seed=0, sampler=full_batch)
