@@ -1,0 +1,35 @@
+"""dlopt.nn: tiny networks with hand-written back-propagation on one flat parameter vector.
+
+A two-layer perceptron for the 8×8 digits is ``net = mlp([64, 32, 10])``;
+``theta = net.init(rng=0)`` draws its parameters, and ``net.objective(X, y)``
+is its mean loss on the minibatch (X, y) as an objective of θ, like any other.
+
+Layers (:mod:`dlopt.nn.layers`), losses (:mod:`dlopt.nn.losses`), the
+network and its minibatch objective (:mod:`dlopt.nn.network`), a vanilla
+recurrent network (:mod:`dlopt.nn.rnn`) and the gradient check
+(:mod:`dlopt.nn.gradcheck`).
+"""
+
+from dlopt.nn.gradcheck import gradient_check, numerical_gradient
+from dlopt.nn.layers import Activation, Dense, Identity, Layer, ReLU, Sigmoid, Tanh
+from dlopt.nn.losses import MeanSquaredError, SoftmaxCrossEntropy, log_softmax, softmax
+from dlopt.nn.network import Network, NetworkObjective, mlp
+
+__all__ = [
+    "Activation",
+    "Dense",
+    "Identity",
+    "Layer",
+    "MeanSquaredError",
+    "Network",
+    "NetworkObjective",
+    "ReLU",
+    "Sigmoid",
+    "SoftmaxCrossEntropy",
+    "Tanh",
+    "gradient_check",
+    "log_softmax",
+    "mlp",
+    "numerical_gradient",
+    "softmax",
+]
