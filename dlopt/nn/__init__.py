@@ -14,8 +14,10 @@ from dlopt.nn.gradcheck import gradient_check, numerical_gradient
 from dlopt.nn.layers import Activation, Dense, Identity, Layer, ReLU, Sigmoid, Tanh
 from dlopt.nn.losses import MeanSquaredError, SoftmaxCrossEntropy, log_softmax, softmax
 from dlopt.nn.network import Network, NetworkObjective, mlp
+from dlopt.nn.rnn import RNN, Recurrent
 
 __all__ = [
+    "RNN",
     "Activation",
     "Dense",
     "Identity",
@@ -24,6 +26,7 @@ __all__ = [
     "Network",
     "NetworkObjective",
     "ReLU",
+    "Recurrent",
     "Sigmoid",
     "SoftmaxCrossEntropy",
     "Tanh",
