@@ -1,29 +1,14 @@
-"""Objectives: the functions the optimizers minimize.
-
-The objective protocol
-----------------------
-An *objective* is any object with
-
-- ``value(theta) -> float``: the loss J(θ);
-- ``grad(theta) -> ndarray``: the gradient ∇J(θ), same shape as θ;
-
-and optionally
-
-- ``hessian(theta) -> ndarray``: the matrix ∇²J(θ) of shape (d, d);
-- ``value_and_grad(theta) -> (float, ndarray)``: both at once, when sharing work pays.
-
-Analytic test functions here and a network's loss on a minibatch
-(:mod:`dlopt.nn`) are objectives alike, so every optimizer runs on both.
-"""
+"""Quadratics: the model every smooth function resembles near a minimum."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from dlopt import _checks
+from dlopt.problems._base import Analytic, critical
 
 
-class Quadratic:
+class Quadratic(Analytic):
     r"""The quadratic J(θ) = ½ θᵀAθ − bᵀθ with symmetric A.
 
     Gradient Aθ − b, Hessian A. When A is positive definite the unique
@@ -49,26 +34,39 @@ class Quadratic:
         """The number of parameters d."""
         return self.A.shape[0]
 
-    def value(self, theta) -> float:
-        theta = np.asarray(theta)
-        return float(0.5 * theta @ self.A @ theta - self.b @ theta)
+    def _value(self, P):
+        return 0.5 * np.sum((P @ self.A) * P, axis=-1) - P @ self.b
 
-    def grad(self, theta) -> np.ndarray:
-        theta = np.asarray(theta)
-        return (self.A @ theta - self.b).astype(theta.dtype, copy=False)
+    def _grad(self, theta):
+        return self.A @ theta - self.b
 
-    def value_and_grad(self, theta):
-        return self.value(theta), self.grad(theta)
+    def _hessian(self, theta):
+        return self.A.copy()
 
     def hessian(self, theta=None) -> np.ndarray:
-        return self.A.copy()
+        """A, the same at every θ (so θ may be omitted)."""
+        return self.A.copy() if theta is None else super().hessian(theta)
 
     @property
     def minimizer(self) -> np.ndarray:
         """θ* = A⁻¹b (solved, not inverted); A must be positive definite."""
-        if np.linalg.eigvalsh(self.A)[0] <= 0:
+        if self.eigenvalues[0] <= 0:
             raise ValueError("the quadratic has no unique minimizer: A is not positive definite")
         return np.linalg.solve(self.A, self.b)
+
+    @property
+    def minimizers(self) -> tuple[np.ndarray, ...]:
+        """(θ*,) when A is positive definite, else () (J is then unbounded below or flat)."""
+        return (self.minimizer,) if self.eigenvalues[0] > 0 else ()
+
+    @property
+    def critical_points(self):
+        """The one solution of Aθ = b when A is nonsingular, classified by the signs of eig(A)."""
+        lam = self.eigenvalues
+        if np.any(lam == 0):
+            return ()
+        kind = "global minimum" if lam[0] > 0 else "maximum" if lam[-1] < 0 else "saddle"
+        return critical(np.linalg.solve(self.A, self.b), kind=kind)
 
     @property
     def eigenvalues(self) -> np.ndarray:
