@@ -1,0 +1,58 @@
+"""Initializing a whole network: an initializer applied to every layer's views into θ.
+
+A :class:`dlopt.nn.Network` keeps all its parameters in one flat vector θ and
+hands each layer views into it (``net.layer_params(theta, i)``), so writing
+into a view initializes that part of θ. Parameters named ``W...`` (Dense
+``W``; ``W_xh``, ``W_hh``, ``W_hy`` of a recurrent network) are weights;
+parameters named ``b...`` are biases; any other parameter (the γ and β of
+batch normalization) is left as it is.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def init_network(net, theta, rng, *, weights=None, biases=None, layers=None) -> np.ndarray:
+    """Initialize the weights and biases of ``net`` inside ``theta``, in place; return ``theta``.
+
+    ``weights`` is an initializer ``(shape, rng) -> ndarray`` (see
+    :mod:`dlopt.init.weights`; fix keyword arguments with ``functools.partial``)
+    or a dict mapping parameter names to initializers, e.g.
+    ``{"W_xh": glorot_uniform, "W_hh": identity}``. ``biases`` is an
+    initializer, a number (a constant bias) or such a dict. ``None`` leaves
+    that kind of parameter untouched; so does a name missing from a dict.
+    ``layers`` restricts the change to these layer indices (default: all).
+    Layers are visited in order and draw from ``rng`` in turn, so a seed
+    fixes the result.
+    """
+    theta = np.asarray(theta)
+    if theta.shape != (net.size,):
+        raise ValueError(f"theta must have shape ({net.size},), got shape {theta.shape}")
+    indices = range(len(net.layers)) if layers is None else layers
+    for i in indices:
+        if not 0 <= i < len(net.layers):
+            raise ValueError(f"layers must hold indices in 0..{len(net.layers) - 1}, got {i!r}")
+        for name, view in net.layer_params(theta, i).items():
+            rule = _rule(name, weights, biases)
+            if rule is None:
+                continue
+            value = np.full(view.shape, float(rule)) if np.isscalar(rule) else rule(view.shape, rng)
+            if np.shape(value) != view.shape:
+                raise ValueError(
+                    f"the initializer for layer {i} parameter {name!r} returned shape "
+                    f"{np.shape(value)}, expected {view.shape}"
+                )
+            view[...] = value
+    return theta
+
+
+def _rule(name: str, weights, biases):
+    """The initializer that applies to parameter ``name`` (None: leave it)."""
+    if name.startswith("W"):
+        rule = weights
+    elif name.startswith("b"):
+        rule = biases
+    else:
+        return None
+    return rule.get(name) if isinstance(rule, dict) else rule
