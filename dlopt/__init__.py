@@ -4,8 +4,18 @@ The package behind the dlopt book. Objectives live in :mod:`dlopt.problems`,
 algorithms in :mod:`dlopt.optim`, and :func:`dlopt.minimize` runs one on the other.
 """
 
-from dlopt import curvature, optim, plot, problems
+from dlopt import curvature, data, nn, optim, plot, problems
 from dlopt.train import Record, fit, minimize
 
 __version__ = "0.1.0"
-__all__ = ["Record", "curvature", "fit", "minimize", "optim", "plot", "problems"]
+__all__ = [
+    "Record",
+    "curvature",
+    "data",
+    "fit",
+    "minimize",
+    "nn",
+    "optim",
+    "plot",
+    "problems",
+]

@@ -16,7 +16,8 @@ backwards over the steps, starting from ∂L/∂h_T = ∂L/∂o W_hyᵀ:
 
 Each step back multiplies by diag(f′(a_t)) W_hhᵀ, so ‖∂L/∂h_t‖ shrinks or
 grows geometrically with T − t: vanishing and exploding gradients, the
-long-term-dependency problem of :cite:p:`goodfellow2016deep` (section 8.2.5).
+long-term-dependency problem of :cite:p:`goodfellow2016deep` (section 8.2.5)
+and :cite:p:`pascanu2013difficulty`.
 """
 
 from __future__ import annotations
