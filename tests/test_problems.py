@@ -166,6 +166,8 @@ def test_rosenbrock_hand_values():
     assert Rosenbrock(dim=6).value(np.zeros(6)) == 5.0  # five terms of (1 - 0)^2
     np.testing.assert_array_equal(r.minimizer, [1.0, 1.0])
     np.testing.assert_array_equal(r.hessian([1.0, 1.0]), [[802.0, -400.0], [-400.0, 200.0]])
+    # the docstring's "condition number about 2508": (501 + sqrt(250601)) / (501 - sqrt(250601))
+    assert np.linalg.cond(r.hessian([1.0, 1.0])) == pytest.approx(2508.0, abs=0.5)
     np.testing.assert_array_equal(Rosenbrock(dim=4).minimizer, np.ones(4))
     np.testing.assert_array_equal(Rosenbrock(a=2.0).minimizer, [2.0, 4.0])
     np.testing.assert_array_equal(Rosenbrock(dim=3, a=0.0).minimizer, np.zeros(3))
@@ -187,6 +189,8 @@ def test_saddle_has_mixed_curvature_and_gradient_descent_escapes_along_y():
     theta, lr = np.array([1.0, 1e-3]), 0.1
     step = theta - lr * s.grad(theta)
     np.testing.assert_allclose(step, [1.0 - 2 * lr, 1e-3 * (1 + 2 * lr)])
+    newton = theta - np.linalg.solve(s.hessian(theta), s.grad(theta))
+    np.testing.assert_array_equal(newton, [0.0, 0.0])  # Newton lands on the saddle
     assert s.minimizers == ()
 
 

@@ -14,11 +14,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-KINDS = ("global minimum", "local minimum", "saddle", "maximum", "degenerate")
-
 
 class CriticalPoint(NamedTuple):
-    """A point θ with ∇J(θ) = 0 and its kind, one of :data:`KINDS`.
+    """A point θ with ∇J(θ) = 0 and its kind: "global minimum", "local minimum",
+    "saddle", "maximum" or "degenerate".
 
     The kind follows the second-order test :cite:p:`nocedal2006numerical`:
     a positive-definite Hessian means a minimum, a negative-definite one a
