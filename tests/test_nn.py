@@ -209,3 +209,37 @@ def test_bad_input_is_named():
         net.init(None)
     with pytest.raises(IndexError, match="i="):
         net.layer_params(np.zeros(8), 3)
+
+
+class TrainDoubles(Identity):
+    """A layer that doubles its input in training mode only, to see which mode each call uses."""
+
+    def forward(self, params, x, train=True):
+        return (2 * x if train else x), train
+
+    def backward(self, params, cache, dout):
+        return (2 * dout if cache else dout), {}
+
+
+def test_training_and_evaluation_modes_reach_the_layers():
+    net = Network([Dense(1, 1), TrainDoubles()], "mse")
+    theta = np.array([1.0, 0.0])  # W = 1, b = 0
+    X, y = np.array([[3.0]]), np.array([0.0])
+    assert net.loss(theta, X, y) == 0.5 * 3.0**2  # evaluation by default
+    assert net.loss(theta, X, y, train=True) == 0.5 * 6.0**2
+    assert net.objective(X, y).value(theta) == 0.5 * 6.0**2  # the training loss
+    np.testing.assert_array_equal(net.objective(X, y).grad(theta), [2 * 6.0 * 3.0, 2 * 6.0])
+
+
+def test_objective_never_returns_a_stale_or_shared_gradient():
+    net = mlp([2, 3, 2])
+    X, y = np.array([[1.0, -1.0], [0.5, 2.0]]), np.array([0, 1])
+    objective = net.objective(X, y)
+    theta1, theta2 = net.init(0), net.init(1)
+    objective.value(theta1)
+    np.testing.assert_array_equal(objective.grad(theta2), net.loss_and_grad(theta2, X, y)[1])
+    g = objective.grad(theta2)
+    g[...] = 0.0
+    assert np.any(objective.grad(theta2) != 0)
+    theta2[0] += 1.0  # the same array changed in place is a new point
+    np.testing.assert_array_equal(objective.grad(theta2), net.loss_and_grad(theta2, X, y)[1])

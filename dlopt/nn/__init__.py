@@ -12,7 +12,7 @@ recurrent network (:mod:`dlopt.nn.rnn`) and the gradient check
 
 from dlopt.nn.gradcheck import gradient_check, numerical_gradient
 from dlopt.nn.layers import Activation, Dense, Identity, Layer, ReLU, Sigmoid, Tanh
-from dlopt.nn.losses import MeanSquaredError, SoftmaxCrossEntropy, log_softmax, softmax
+from dlopt.nn.losses import Loss, MeanSquaredError, SoftmaxCrossEntropy, log_softmax, softmax
 from dlopt.nn.network import Network, NetworkObjective, mlp
 from dlopt.nn.rnn import RNN, Recurrent
 
@@ -22,6 +22,7 @@ __all__ = [
     "Dense",
     "Identity",
     "Layer",
+    "Loss",
     "MeanSquaredError",
     "Network",
     "NetworkObjective",

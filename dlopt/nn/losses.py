@@ -24,7 +24,18 @@ def softmax(o: np.ndarray) -> np.ndarray:
     return np.exp(log_softmax(o))
 
 
-class SoftmaxCrossEntropy:
+class Loss:
+    """Base class: a subclass defines ``value_and_grad(outputs, y)``."""
+
+    def value(self, outputs, y) -> float:
+        """The loss alone."""
+        return self.value_and_grad(outputs, y)[0]
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"
+
+
+class SoftmaxCrossEntropy(Loss):
     r"""L = (1/N) Σᵢ [logsumexp(oᵢ) − oᵢ,yᵢ], the negative log-likelihood of the labels
     under softmax(o).
 
@@ -42,10 +53,6 @@ class SoftmaxCrossEntropy:
         grad[rows, y] -= 1.0
         return float(value), grad / n
 
-    def value(self, outputs, y) -> float:
-        y = self._labels(outputs, y)
-        return float(-log_softmax(outputs)[np.arange(len(y)), y].mean())
-
     @staticmethod
     def _labels(outputs, y):
         y = np.asarray(y)
@@ -61,11 +68,8 @@ class SoftmaxCrossEntropy:
             )
         return y
 
-    def __repr__(self):
-        return "SoftmaxCrossEntropy()"
 
-
-class MeanSquaredError:
+class MeanSquaredError(Loss):
     r"""L = (1/N) Σᵢ ½‖oᵢ − yᵢ‖²: half the squared error, summed over the k outputs
     and averaged over the N examples.
 
@@ -78,10 +82,6 @@ class MeanSquaredError:
         n = len(residual)
         return float(0.5 * np.sum(residual**2) / n), residual / n
 
-    def value(self, outputs, y) -> float:
-        residual = outputs - self._targets(outputs, y)
-        return float(0.5 * np.sum(residual**2) / len(residual))
-
     @staticmethod
     def _targets(outputs, y):
         y = np.asarray(y, dtype=outputs.dtype)
@@ -90,9 +90,6 @@ class MeanSquaredError:
         if y.shape != outputs.shape:
             raise ValueError(f"y must have shape {outputs.shape}, got shape {y.shape}")
         return y
-
-    def __repr__(self):
-        return "MeanSquaredError()"
 
 
 LOSSES = {"cross_entropy": SoftmaxCrossEntropy, "mse": MeanSquaredError}

@@ -72,9 +72,11 @@ class Network:
         """The outputs o (pre-softmax scores for cross-entropy) on the inputs ``X``."""
         return self._forward(theta, X, train)[0]
 
-    def loss(self, theta, X, y, train: bool = True) -> float:
-        """The mean loss on (X, y)."""
-        return self.loss_fn.value(self.forward(theta, X, train), y)
+    def loss(self, theta, X, y, train: bool = False) -> float:
+        """The mean loss on (X, y), in evaluation mode by default (like :meth:`accuracy`):
+        a layer such as batch normalization then uses its running statistics and
+        leaves them alone. The training loss and its gradient are :meth:`loss_and_grad`."""
+        return self.loss_fn.value_and_grad(self.forward(theta, X, train), y)[0]
 
     def loss_and_grad(self, theta, X, y, train: bool = True) -> tuple[float, np.ndarray]:
         """The mean loss on (X, y) and its gradient with respect to θ (flat, like θ)."""
