@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dlopt.optim import ConjugateGradient
 from dlopt.optim.linesearch import LineSearchResult
@@ -178,3 +180,22 @@ def test_dtype_preserved_and_input_untouched():
     new = ConjugateGradient(line_search="exact").step(theta, Quadratic(np.diag([2.0, 4.0])))
     assert new.dtype == np.float32
     np.testing.assert_array_equal(theta, np.array([1.0, -2.0], dtype=np.float32))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(1, 6),
+    beta=st.sampled_from(["polak-ribiere", "fletcher-reeves", "pr+"]),
+)
+def test_wolfe_cg_never_increases_the_loss_nor_leaves_finite_numbers(seed, n, beta):
+    rng = np.random.default_rng(seed)
+    Q, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    A = Q @ np.diag(rng.uniform(0.1, 10.0, n)) @ Q.T
+    objective, theta = Quadratic(0.5 * (A + A.T), rng.standard_normal(n)), rng.standard_normal(n)
+    opt = ConjugateGradient(beta)
+    for _ in range(3):
+        new = opt.step(theta, objective)
+        assert np.all(np.isfinite(new))
+        assert objective.value(new) <= objective.value(theta)
+        theta = new

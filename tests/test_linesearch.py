@@ -84,6 +84,14 @@ def test_unbounded_line_ends_with_max_iterations_at_the_start():
     assert result.evaluations == linesearch.MAX_BRACKET_ITERATIONS
 
 
+def test_search_lost_in_rounding_stops_cleanly():
+    # Four ulps from the minimum of 3x²/2 − x the slopes are rounding noise: no
+    # floating-point step satisfies |φ'(ε)| ≤ C2|φ'(0)|, and the bracket collapses.
+    objective, theta = Quadratic([[3.0]], [1.0]), np.array([0.3333333333333331])
+    result = strong_wolfe(objective, theta, -objective.grad(theta))
+    assert result.status == "bracket_too_small" and result.step == 0.0
+
+
 def test_exact_step_by_hand_on_a_2x2_quadratic():
     # A = diag(2, 4), θ = (1, 1): g = (2, 4), ρ = −g, gᵀg = 20, ρᵀAρ = 8 + 64 = 72.
     objective, theta = Quadratic(np.diag([2.0, 4.0])), np.array([1.0, 1.0])

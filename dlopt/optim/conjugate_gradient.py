@@ -7,10 +7,13 @@ d_t, and Nocedal & Wright write p_k); the code keeps the box's ρ.
 
 On a quadratic with an exact line search the directions are conjugate,
 ρ_tᵀ A ρ_{t−1} = 0, and the minimum of an n-dimensional quadratic is reached
-in at most n steps :cite:p:`nocedal2006numerical`.
+in at most n steps :cite:p:`nocedal2006numerical`. The β formulas are from
+:cite:t:`fletcher1964function` and :cite:t:`polak1969note`.
 """
 
 from __future__ import annotations
+
+import math
 
 from dlopt import _checks
 from dlopt.optim import linesearch
@@ -94,18 +97,18 @@ class ConjugateGradient(Optimizer):
 
     def step(self, theta, objective):
         t, g_prev, rho_prev = self.state["t"], self.state["g_prev"], self.state["rho_prev"]
-        g_t = self.gradient(objective, theta).copy()
-        beta_t = 0.0 if self._restart(t) else BETAS[self.beta](g_t, g_prev)
-        rho_t = -g_t if beta_t == 0 else -g_t + beta_t * rho_prev
-        if rho_t @ g_t >= 0:
+        g_t = self.gradient(objective, theta).copy()  # compute gradient g_t
+        beta_t = 0.0 if self._restart(t) else BETAS[self.beta](g_t, g_prev)  # compute β_t
+        rho_t = -g_t if beta_t == 0 else -g_t + beta_t * rho_prev  # ρ_t = −g_t + β_t ρ_{t−1}
+        if rho_t @ g_t >= 0:  # not a descent direction: restart with steepest descent
             beta_t, rho_t = 0.0, -g_t
-        search = self._search(objective, theta, rho_t, g_t)
+        search = self._search(objective, theta, rho_t, g_t)  # ε* ≈ argmin_ε J(θ_t + ε ρ_t)
         epsilon_star = search.step
         if search.converged:
-            theta = theta + (epsilon_star * rho_t).astype(theta.dtype, copy=False)
+            theta = theta + (epsilon_star * rho_t).astype(theta.dtype, copy=False)  # θ_{t+1}
         else:
             theta, g_t, rho_t = theta.copy(), None, None
-        self.state.update(t=t + 1, g_prev=g_t, rho_prev=rho_t, beta=beta_t)
+        self.state.update(t=t + 1, g_prev=g_t, rho_prev=rho_t, beta=beta_t)  # t ← t + 1
         self.state.update(epsilon=epsilon_star, status=search.status)
         return theta
 
@@ -115,10 +118,15 @@ class ConjugateGradient(Optimizer):
         return self.state["g_prev"] is None or periodic
 
     def _search(self, objective, theta, rho_t, g_t):
-        """ε* along ρ_t, starting the Wolfe search from N&W's guess (eq. 3.60) after step 1."""
+        """ε* along ρ_t, starting the Wolfe search from N&W's guess (eq. 3.60) after step 1.
+
+        At a stationary point (g_t = 0) the slope is 0 and the search reports
+        "not_descent": θ stays where it is.
+        """
         search = LINE_SEARCHES.get(self.line_search, self.line_search)
-        initial_step = linesearch.INITIAL_STEP
-        if self.state["g_prev"] is not None:
+        initial_step, slope = linesearch.INITIAL_STEP, float(g_t @ rho_t)
+        if self.state["g_prev"] is not None and slope < 0:
             previous_slope = float(self.state["g_prev"] @ self.state["rho_prev"])
-            initial_step = self.state["epsilon"] * previous_slope / float(g_t @ rho_t)
+            guess = self.state["epsilon"] * previous_slope / slope
+            initial_step = guess if 0 < guess < math.inf else initial_step
         return search(objective, theta, rho_t, g=g_t, initial_step=initial_step)

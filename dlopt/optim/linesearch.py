@@ -37,7 +37,7 @@ ZOOM_SAFEGUARD = 0.1
 
 Both searches return a :class:`LineSearchResult` and never raise on a bad
 line: the status says what happened ("converged", "not_descent",
-"max_iterations", "not_convex"). A failed search reports step 0, the start.
+"max_iterations", "bracket_too_small", "not_convex"). A failed search reports step 0, the start.
 Trial points where J or ∇J is not finite count as "too far".
 """
 
@@ -175,10 +175,14 @@ def _zoom(objective, theta, rho, origin, lo, hi, evaluations, c1, c2) -> LineSea
     """Shrink a bracket [lo, hi] that contains a strong-Wolfe step (N&W Algorithm 3.6).
 
     ``lo`` satisfies sufficient decrease and has the lowest φ seen so far;
-    φ'(lo)(hi − lo) < 0, so φ decreases from lo towards hi.
+    φ'(lo)(hi − lo) < 0, so φ decreases from lo towards hi. When the bracket
+    holds no floating-point number strictly inside, the search stops with
+    "bracket_too_small" (the slope is lost in rounding, near a minimum).
     """
     for _ in range(MAX_ZOOM_ITERATIONS):
         epsilon = _cubic_minimizer(lo, hi)
+        if not min(lo.epsilon, hi.epsilon) < epsilon < max(lo.epsilon, hi.epsilon):
+            return _result(origin, evaluations, "bracket_too_small")
         trial = _evaluate(objective, theta, rho, epsilon)
         evaluations += 1
         if (
