@@ -1,0 +1,114 @@
+"""The live explorer and the static slider figure, driven headless.
+
+The optimizer is the test's own heavy ball, θ ← θ + v with v ← αv − ε∇J, so
+on J = ½‖θ‖² the first iterates are known by hand.
+"""
+
+import math
+import warnings
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from dlopt import animate
+from dlopt.problems import Quadratic
+from dlopt.widgets import explore, slider
+
+BOWL = Quadratic(np.eye(2))
+WINDOW = {"xlim": (-2.0, 2.0), "ylim": (-2.0, 2.0)}
+
+
+class HeavyBall:
+    def __init__(self, lr=0.1, alpha=0.0, nesterov=False, schedule=None):
+        if not alpha < 0.99:
+            raise ValueError(f"alpha must be < 0.99, got alpha={alpha!r}")
+        self.lr, self.alpha, self.v = lr, alpha, 0.0
+
+    def step(self, theta, objective):
+        self.v = self.alpha * self.v - self.lr * objective.grad(theta)
+        return theta + self.v
+
+    def __repr__(self):
+        return f"HeavyBall(lr={self.lr:.3g}, alpha={self.alpha:.3g})"
+
+
+def test_slider_ranges_follow_the_hyperparameter():
+    lr = slider("lr", 0.01)
+    assert isinstance(lr, widgets.FloatLogSlider) and (lr.min, lr.max) == (-5, 0)
+    assert lr.value == pytest.approx(0.01)
+    alpha = slider("alpha", 0.9)
+    assert isinstance(alpha, widgets.FloatSlider) and (alpha.min, alpha.max) == (0.0, 0.999)
+    assert isinstance(slider("delta", 1e-8), widgets.FloatLogSlider)
+    assert isinstance(slider("k", 5), widgets.IntSlider) and slider("k", 5).max == 20
+    assert isinstance(slider("nesterov", True), widgets.Checkbox)
+    with pytest.raises(ValueError, match=r"lr > 0, got lr=-1\.0"):
+        slider("lr", -1.0)
+    with pytest.raises(TypeError, match="name='x'"):
+        slider("name", "x")
+
+
+def test_explorer_has_a_slider_per_numeric_hyperparameter():
+    ex = explore(BOWL, HeavyBall, theta0=[1.0, 1.0], steps=4, **WINDOW)
+    assert list(ex.sliders) == ["lr", "alpha", "nesterov", "θ₀[0]", "θ₀[1]", "steps"]
+    assert ex.fixed == {"schedule": None}
+    assert ex.image.value[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_moving_sliders_redraws_the_run():
+    ex = explore(BOWL, HeavyBall, theta0=[1.0, 1.0], steps=3, hyperparameters={"lr": 0.5}, **WINDOW)
+    # gradient descent with ε = ½ on ½‖θ‖² halves θ each step
+    np.testing.assert_allclose(ex.panel.path.get_xdata(), [1, 0.5, 0.25, 0.125])
+    before = ex.image.value
+    ex.sliders["lr"].value = 0.25
+    np.testing.assert_allclose(ex.panel.path.get_xdata(), 0.75 ** np.arange(4))
+    np.testing.assert_allclose(ex.panel.curve.get_ydata(), 0.75 ** (2 * np.arange(4)))
+    assert ex.image.value != before
+    # heavy ball, ε = ¼, α = ½: v₁ = −¼, θ₁ = ¾; v₂ = −⅛ − 3/16, θ₂ = 7/16
+    ex.sliders["alpha"].value = 0.5
+    np.testing.assert_allclose(ex.panel.path.get_xdata()[:3], [1, 0.75, 0.4375])
+    ex.sliders["θ₀[0]"].value = -1.0
+    ex.sliders["steps"].value = 6
+    assert ex.panel.path.get_xdata()[0] == -1.0 and len(ex.panel.path.get_xdata()) == 7
+
+
+def test_divergence_and_bad_values_show_in_the_title():
+    ex = explore(BOWL, HeavyBall, theta0=[1.0, 1.0], steps=100, **WINDOW)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ex.sliders["lr"].value = 10.0  # |1 − ε| = 9 > 1: the iterates grow ninefold per step
+    k = len(ex.panel.path.get_xdata()) - 1
+    # cut once |θ| > 1000 window widths = 4000: 9^k > 4000 first at k = 4
+    assert ex.panel.title.get_text() == f"HeavyBall(lr=10, alpha=0): diverged at step {k}"
+    assert k == math.ceil(math.log(4000) / math.log(9))
+    ex.sliders["alpha"].value = 0.995
+    assert ex.panel.title.get_text() == "alpha must be < 0.99, got alpha=0.995"
+
+
+def test_explore_rejects_bad_arguments():
+    with pytest.raises(ValueError, match=r"no hyperparameter \['beta'\]"):
+        explore(BOWL, HeavyBall, theta0=[0, 0], steps=5, hyperparameters={"beta": 1.0}, **WINDOW)
+    with pytest.raises(ValueError, match="theta0 must be a point of the plane"):
+        explore(BOWL, HeavyBall, theta0=[0, 0, 0], steps=5, **WINDOW)
+    with pytest.raises(ValueError, match="steps"):
+        explore(BOWL, HeavyBall, theta0=[0, 0], steps=0, **WINDOW)
+
+
+def test_slider_animation_has_one_frame_per_value():
+    values = [0.1, 0.5, 0.9]
+    anim = animate.slider_animation(
+        BOWL, HeavyBall, "lr", values, theta0=[1.0, -1.0], steps=5, **WINDOW
+    )
+    html = animate.animation_html(anim).data
+    assert html.count("data:image/png;base64") == len(values)
+    assert plt.get_fignums() == []  # nothing left for the notebook to show twice
+    # the last frame drawn is ε = 0.9: θ_k = 0.1^k θ₀
+    np.testing.assert_allclose(anim.panel.path.get_xdata(), 0.1 ** np.arange(6))
+
+
+def test_slider_animation_rejects_unknown_names_and_empty_values():
+    with pytest.raises(ValueError, match="param_name='rho'"):
+        animate.slider_animation(BOWL, HeavyBall, "rho", [0.1], theta0=[1, 1], steps=2, **WINDOW)
+    with pytest.raises(ValueError, match="values is empty"):
+        animate.slider_animation(BOWL, HeavyBall, "lr", [], theta0=[1, 1], steps=2, **WINDOW)
