@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dlopt.data import (
     Dataset,
@@ -151,3 +153,34 @@ def test_digits_shape_range_and_class_counts():
     np.testing.assert_array_equal(np.bincount(data.y), counts)
     assert data.n_classes == 10 and data.info["licence"] == "CC BY 4.0"
     assert digits() is digits()  # loaded once
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(1, 60),
+    batch_size=st.integers(1, 70),
+    seed=st.integers(0, 2**32 - 1),
+    shuffle=st.booleans(),
+)
+def test_every_epoch_without_replacement_is_a_permutation(n, batch_size, seed, shuffle):
+    batches = list(minibatches(n, batch_size, seed, shuffle=shuffle))
+    assert len(batches) == -(-n // batch_size)
+    assert all(len(b) == batch_size for b in batches[:-1]) and 1 <= len(batches[-1]) <= batch_size
+    np.testing.assert_array_equal(np.sort(np.concatenate(batches)), np.arange(n))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(3, 80),
+    fractions=st.lists(st.floats(0.1, 0.5), min_size=1, max_size=3).filter(lambda f: sum(f) <= 1),
+    seed=st.integers(0, 100),
+)
+def test_split_is_a_partition(n, fractions, seed):
+    try:
+        parts = numbered(n).split(fractions, seed=seed)
+    except ValueError as error:  # only a part that rounds to nothing is refused
+        assert "empty part" in str(error)
+        return
+    rows = np.concatenate([p.X[:, 0] for p in parts])
+    np.testing.assert_array_equal(np.sort(rows), np.arange(n))
+    assert len(parts) == len(fractions) + (sum(fractions) < 1 - 1e-9)

@@ -131,7 +131,8 @@ class NetworkObjective:
     """J(θ) = the loss of ``net`` on one fixed minibatch: an objective like any other.
 
     The last (θ, value, gradient) is remembered, so that ``value`` then
-    ``grad`` at the same θ costs one forward-backward pass, not two.
+    ``grad`` at the same θ costs one forward-backward pass, not two; ``value``
+    at a new θ (a line search, a finite difference) runs the forward pass only.
     """
 
     def __init__(self, net: Network, X, y, train: bool = True):
@@ -140,16 +141,22 @@ class NetworkObjective:
 
     def value_and_grad(self, theta):
         theta = np.asarray(theta)
-        if self._last is None or not np.array_equal(self._last[0], theta):
+        if not self._remembers(theta):
             value, grad = self.net.loss_and_grad(theta, self.X, self.y, self.train)
             self._last = (theta.copy(), value, grad)
         return self._last[1], self._last[2].copy()
 
     def value(self, theta) -> float:
-        return self.value_and_grad(theta)[0]
+        theta = np.asarray(theta)
+        if self._remembers(theta):
+            return self._last[1]
+        return self.net.loss(theta, self.X, self.y, self.train)
 
     def grad(self, theta) -> np.ndarray:
         return self.value_and_grad(theta)[1]
+
+    def _remembers(self, theta) -> bool:
+        return self._last is not None and np.array_equal(self._last[0], theta)
 
 
 def mlp(sizes, activation: str = "tanh", loss: str = "cross_entropy") -> Network:
