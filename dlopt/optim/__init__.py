@@ -5,6 +5,8 @@ one update of its algorithm box and returns the new θ.
 """
 
 from dlopt.optim.base import Optimizer
+from dlopt.optim.conjugate_gradient import ConjugateGradient
+from dlopt.optim.newton import Newton
 from dlopt.optim.sgd import SGD
 
-__all__ = ["SGD", "Optimizer"]
+__all__ = ["SGD", "ConjugateGradient", "Newton", "Optimizer"]
