@@ -216,3 +216,22 @@ def test_bad_arguments_are_named():
         dlopt.fit(net, opt, data, epochs=1, batch_size=3, seed=0, patience=3)
     with np.errstate(all="ignore"), pytest.raises(FloatingPointError, match="loss at step 1"):
         dlopt.fit(net, GD(1e200), data, epochs=3, batch_size=3, seed=0, sampler=full_batch)
+
+
+def test_mlp_learns_two_moons():
+    from dlopt.data import two_moons
+    from dlopt.nn import mlp
+    from dlopt.optim import SGD
+
+    train, val = two_moons(200, noise=0.1, seed=0).split((0.75,), seed=1)
+    run = dlopt.fit(
+        mlp([2, 16, 2]), SGD(0.5), train, epochs=40, batch_size=20, seed=0,
+        validation=val, patience=5,
+    )  # fmt: skip
+    # the default sampler visits each of the 150 examples once per epoch: ⌈150/20⌉ = 8 steps
+    np.testing.assert_array_equal(run.extras["epoch_end"][:3], [0, 8, 16])
+    np.testing.assert_allclose(run.step_sizes, 0.5 * run.grad_norms, rtol=1e-12)
+    assert run.extras["val_loss"][run.best] == run.extras["val_loss"].min()
+    np.testing.assert_array_equal(run.theta, run.thetas[run.best])
+    # the two moons are not linearly separable; the network bends its boundary around them
+    assert run.extras["val_accuracy"][run.best] > 0.95
