@@ -37,8 +37,9 @@ ZOOM_SAFEGUARD = 0.1
 
 Both searches return a :class:`LineSearchResult` and never raise on a bad
 line: the status says what happened ("converged", "not_descent",
-"max_iterations", "bracket_too_small", "not_convex"). A failed search reports step 0, the start.
-Trial points where J or ∇J is not finite count as "too far".
+"max_iterations", "bracket_too_small", "not_convex"). A failed search
+reports step 0, the start. Trial points where J or ∇J is not finite count
+as "too far". (A non-finite J or ∇J at θ itself is bad input and raises.)
 """
 
 from __future__ import annotations

@@ -70,11 +70,11 @@ class Newton(Optimizer):
         return {"damping": self.damping, "on_indefinite": self.on_indefinite}
 
     def step(self, theta, objective):
-        g = self.gradient(objective, theta)
-        H = checked_hessian(objective, theta)
-        H_lambda = self._regularized(H)
-        delta_theta = -self._solve(H_lambda, g)
-        theta = theta + delta_theta.astype(theta.dtype, copy=False)
+        g = self.gradient(objective, theta)  # compute gradient g
+        H = checked_hessian(objective, theta)  # compute Hessian H
+        H_lambda = self._regularized(H)  # H + λI (λ = damping), checked or shifted
+        delta_theta = -self._solve(H_lambda, g)  # Δθ ← −[H + λI]⁻¹g, as a linear solve
+        theta = theta + delta_theta.astype(theta.dtype, copy=False)  # θ ← θ + Δθ
         self.state["k"] += 1
         return theta
 
