@@ -20,6 +20,7 @@ import itertools
 import numpy as np
 
 from dlopt import _checks
+from dlopt.data.dataset import as_generator
 from dlopt.nn import layers as _layers
 from dlopt.nn import losses as _losses
 
@@ -62,7 +63,7 @@ class Network:
     def init(self, rng) -> np.ndarray:
         """A fresh θ: each layer's ``init`` (by default U(−1/√m, 1/√m) weights with m the
         fan-in, zero biases). ``rng`` is a ``np.random.Generator`` or an integer seed."""
-        rng = _generator(rng)
+        rng = as_generator(rng)
         theta = np.zeros(self.size)
         for i, layer in enumerate(self.layers):
             layer.init(self.layer_params(theta, i), rng)
@@ -175,11 +176,3 @@ def mlp(sizes, activation: str = "tanh", loss: str = "cross_entropy") -> Network
     for n_in, n_out in itertools.pairwise(sizes):
         layers += [act, _layers.Dense(n_in, n_out)] if layers else [_layers.Dense(n_in, n_out)]
     return Network(layers, loss)
-
-
-def _generator(rng) -> np.random.Generator:
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if isinstance(rng, int | np.integer) and not isinstance(rng, bool):
-        return np.random.default_rng(rng)
-    raise TypeError(f"rng must be a np.random.Generator or an integer seed, got rng={rng!r}")
