@@ -4,7 +4,7 @@ The package behind the dlopt book. Objectives live in :mod:`dlopt.problems`,
 algorithms in :mod:`dlopt.optim`, and :func:`dlopt.minimize` runs one on the other.
 """
 
-from dlopt import curvature, data, nn, optim, plot, problems
+from dlopt import curvature, data, init, meta, nn, optim, plot, problems
 from dlopt.train import Record, fit, minimize
 
 __version__ = "0.1.0"
@@ -13,6 +13,8 @@ __all__ = [
     "curvature",
     "data",
     "fit",
+    "init",
+    "meta",
     "minimize",
     "nn",
     "optim",
