@@ -125,8 +125,11 @@ class _Remembered:
         self._theta = None
         self._result = None
 
+    def _remembers(self, theta) -> bool:
+        return self._theta is not None and np.array_equal(theta, self._theta)
+
     def value_and_grad(self, theta):
-        if self._theta is None or not np.array_equal(theta, self._theta):
+        if not self._remembers(theta):
             if hasattr(self._objective, "value_and_grad"):
                 self._result = self._objective.value_and_grad(theta)
             else:
@@ -135,7 +138,8 @@ class _Remembered:
         return self._result
 
     def value(self, theta):
-        return self.value_and_grad(theta)[0]
+        """J(θ), without a gradient unless θ is the remembered point (line searches)."""
+        return self._result[0] if self._remembers(theta) else self._objective.value(theta)
 
     def grad(self, theta):
         return self.value_and_grad(theta)[1]

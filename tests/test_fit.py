@@ -235,3 +235,35 @@ def test_mlp_learns_two_moons():
     np.testing.assert_array_equal(run.theta, run.thetas[run.best])
     # the two moons are not linearly separable; the network bends its boundary around them
     assert run.extras["val_accuracy"][run.best] > 0.95
+
+
+def test_line_search_probes_cost_no_gradient():
+    calls = []
+
+    class Probed(LeastSquares):
+        def value(self, theta):
+            calls.append("value")
+            return 0.0
+
+        def value_and_grad(self, theta):
+            calls.append("value_and_grad")
+            return 0.0, np.ones_like(theta)
+
+    class ProbedNet(LinearNet):
+        def objective(self, X, y):
+            return Probed(X, y)
+
+    class Probing:
+        """Tries a point (as a line search does), then steps along −∇J(θ)."""
+
+        def step(self, theta, objective):
+            objective.value(theta + 1.0)
+            return theta - 0.1 * objective.grad(theta)
+
+    data = Data(np.eye(3), [1.0, 2.0, 3.0])
+    run = dlopt.fit(
+        ProbedNet(3), Probing(), data, epochs=2, batch_size=3, seed=0, sampler=full_batch
+    )
+    # per step: one value_and_grad for the record (reused by grad), one value-only probe
+    assert calls == ["value_and_grad", "value"] * 2
+    np.testing.assert_allclose(run.step_sizes, [0.1 * np.sqrt(3)] * 2)
