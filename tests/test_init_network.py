@@ -164,3 +164,19 @@ def test_greedy_pretraining_fine_tunes_and_rejects_bad_sizes():
     np.testing.assert_array_equal(result.theta, result.records[-1].theta)
     with pytest.raises(ValueError, match="at least one hidden layer"):
         init.greedy_supervised_pretraining([2, 3], data, SGD, epochs=1, batch_size=4)
+
+
+def test_init_network_accepts_names_and_numbers():
+    net = mlp([4, 5, 3])
+    theta = init.init_network(
+        net, net.init(0), np.random.default_rng(0), weights="orthogonal", biases="relu_bias"
+    )
+    W = net.layer_params(theta, 0)["W"]
+    np.testing.assert_allclose(W @ W.T, np.eye(4), atol=1e-12)
+    np.testing.assert_array_equal(net.layer_params(theta, 2)["b"], np.full(3, 0.1))
+    init.init_network(net, theta, np.random.default_rng(0), weights={"W": 0.5})
+    assert np.all(net.layer_params(theta, 2)["W"] == 0.5)
+    with pytest.raises(ValueError, match="unknown initializer 'xavier'"):
+        init.init_network(net, theta, np.random.default_rng(0), weights="xavier")
+    with pytest.raises(TypeError, match="must be callable, a name or a number"):
+        init.init_network(net, theta, np.random.default_rng(0), biases=[0.1])

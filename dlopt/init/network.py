@@ -12,15 +12,30 @@ from __future__ import annotations
 
 import numpy as np
 
+from dlopt.init import biases as _biases
+from dlopt.init import weights as _weights
+
+NAMED = {
+    "zeros": _weights.zeros,
+    "fan_in_uniform": _weights.fan_in_uniform,
+    "glorot_uniform": _weights.glorot_uniform,
+    "he_normal": _weights.he_normal,
+    "orthogonal": _weights.orthogonal,
+    "identity": _weights.identity,
+    "relu_bias": _biases.relu_bias,
+    "gate_bias": _biases.gate_bias,
+}
+"""Initializers that need no keyword argument, by name."""
+
 
 def init_network(net, theta, rng, *, weights=None, biases=None, layers=None) -> np.ndarray:
     """Initialize the weights and biases of ``net`` inside ``theta``, in place; return ``theta``.
 
     ``weights`` is an initializer ``(shape, rng) -> ndarray`` (see
-    :mod:`dlopt.init.weights`; fix keyword arguments with ``functools.partial``)
-    or a dict mapping parameter names to initializers, e.g.
-    ``{"W_xh": glorot_uniform, "W_hh": identity}``. ``biases`` is an
-    initializer, a number (a constant bias) or such a dict. ``None`` leaves
+    :mod:`dlopt.init.weights`; fix keyword arguments with ``functools.partial``),
+    the name of one in :data:`NAMED` (``"glorot_uniform"``, ...), a number (a
+    constant), or a dict mapping parameter names to any of these, e.g.
+    ``{"W_xh": "glorot_uniform", "W_hh": identity}``. ``biases`` likewise. ``None`` leaves
     that kind of parameter untouched; so does a name missing from a dict.
     ``layers`` restricts the change to these layer indices (default: all).
     Layers are visited in order and draw from ``rng`` in turn, so a seed
@@ -37,7 +52,7 @@ def init_network(net, theta, rng, *, weights=None, biases=None, layers=None) -> 
             rule = _rule(name, weights, biases)
             if rule is None:
                 continue
-            value = np.full(view.shape, float(rule)) if np.isscalar(rule) else rule(view.shape, rng)
+            value = rule(view.shape, rng)
             if np.shape(value) != view.shape:
                 raise ValueError(
                     f"the initializer for layer {i} parameter {name!r} returned shape "
@@ -55,4 +70,16 @@ def _rule(name: str, weights, biases):
         rule = biases
     else:
         return None
-    return rule.get(name) if isinstance(rule, dict) else rule
+    if isinstance(rule, dict):
+        rule = rule.get(name)
+    if rule is None or callable(rule):
+        return rule
+    if isinstance(rule, str):
+        if rule not in NAMED:
+            raise ValueError(f"unknown initializer {rule!r} for {name!r}; known: {sorted(NAMED)}")
+        return NAMED[rule]
+    if isinstance(rule, int | float) and not isinstance(rule, bool):
+        return lambda shape, rng: np.full(shape, float(rule))
+    raise TypeError(
+        f"the initializer for {name!r} must be callable, a name or a number, got {rule!r}"
+    )
