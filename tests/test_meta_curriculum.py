@@ -27,6 +27,9 @@ def test_deterministic_epochs_see_exactly_the_easiest_examples_once():
         assert sorted(seen) == sorted(np.flatnonzero(DIFFICULTY < size))  # the `size` easiest
         assert max(len(b) for b in batches) == 10
     np.testing.assert_array_equal(c.pool(1), np.argsort(DIFFICULTY)[:25])  # easiest first
+    ordered = Curriculum(DIFFICULTY, 10, start=0.3, epochs_to_full=3, shuffle=False)
+    batches = ordered(1, np.random.default_rng(0))
+    np.testing.assert_array_equal(DIFFICULTY[np.concatenate(batches)], np.arange(30.0))
 
 
 def test_stochastic_probabilities_mix_easy_and_hard_then_become_uniform():

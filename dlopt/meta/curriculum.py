@@ -12,7 +12,7 @@ grows linearly from ``start`` = c₀ at epoch 1 to 1 at epoch 1 + E, with
 E = ``epochs_to_full``.
 
 - deterministic: epoch e trains on the ⌈c(e) n⌉ easiest examples only, each
-  once, in shuffled minibatches;
+  once, in shuffled minibatches (or, with ``shuffle=False``, easiest first);
 - stochastic: epoch e draws n examples with replacement, example i with
   probability pᵢ ∝ exp(−λ(e) rᵢ), rᵢ = rank(i)/(n − 1) ∈ [0, 1] its relative
   difficulty and λ(e) = ``sharpness`` · (1 − c(e))/(1 − c₀). Easy and hard
@@ -46,6 +46,7 @@ class Curriculum:
         start: float = 0.2,
         epochs_to_full: int = 10,
         sharpness: float = 5.0,
+        shuffle: bool = True,
     ):
         difficulty = _checks.finite_array("difficulty", np.asarray(difficulty, dtype=float))
         if difficulty.ndim != 1 or difficulty.size < 2:
@@ -55,6 +56,7 @@ class Curriculum:
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, got kind={kind!r}")
         self.kind = kind
+        self.shuffle = bool(shuffle)
         self.batch_size = _checks.positive_int("batch_size", batch_size)
         self.start = _checks.positive("start", start)
         if self.start > 1:
@@ -78,6 +80,7 @@ class Curriculum:
 
     def pool(self, epoch: int) -> np.ndarray:
         """The deterministic curriculum's examples at ``epoch``: the ⌈c(e) n⌉ easiest, in order."""
+        # the 1e-9 keeps rounding (0.3 · 100 = 30.000000000000004) from admitting one extra
         return self.order[: math.ceil(self.competence(epoch) * self.n - 1e-9)]
 
     def probabilities(self, epoch: int) -> np.ndarray:
@@ -90,7 +93,8 @@ class Curriculum:
     def __call__(self, epoch: int, rng: np.random.Generator):
         """The minibatches (index arrays) of ``epoch``."""
         if self.kind == "deterministic":
-            indices = rng.permutation(self.pool(epoch))
+            pool = self.pool(epoch)
+            indices = rng.permutation(pool) if self.shuffle else pool
         else:
             indices = rng.choice(self.n, size=self.n, replace=True, p=self.probabilities(epoch))
         return [indices[i : i + self.batch_size] for i in range(0, indices.size, self.batch_size)]
@@ -98,5 +102,6 @@ class Curriculum:
     def __repr__(self) -> str:
         return (
             f"Curriculum(n={self.n}, batch_size={self.batch_size}, kind={self.kind!r}, "
-            f"start={self.start}, epochs_to_full={self.epochs_to_full}, sharpness={self.sharpness})"
+            f"start={self.start}, epochs_to_full={self.epochs_to_full}, "
+            f"sharpness={self.sharpness}, shuffle={self.shuffle})"
         )
