@@ -36,11 +36,11 @@ def defaults(optimizer_class) -> dict:
 
 
 def trace(objective, optimizer, theta0, steps, xlim, ylim):
-    """Run ``optimizer`` for ``steps`` updates; return (thetas, losses, note).
+    """Run ``optimizer`` for ``steps`` updates; return (thetas, losses, title).
 
     A run that leaves the window by more than ``ESCAPE`` window widths, or whose
-    loss overflows, is cut there and ``note`` says at which step it diverged;
-    otherwise ``note`` gives the final loss.
+    loss overflows, is cut there. The title names the optimizer on one line and
+    on the next the final loss, or the step at which the run diverged.
     """
     center = np.array([np.mean(xlim), np.mean(ylim)])
     reach = ESCAPE * max(np.ptp(xlim), np.ptp(ylim))
@@ -57,8 +57,8 @@ def trace(objective, optimizer, theta0, steps, xlim, ylim):
         except FloatingPointError:
             stopped = "callback"
     k = len(losses) - 1
-    note = f"diverged at step {k}" if stopped == "callback" else f"J = {losses[-1]:.4g} at step {k}"
-    return np.array(thetas), np.array(losses), note
+    outcome = "diverged" if stopped == "callback" else f"J = {losses[-1]:.4g}"
+    return np.array(thetas), np.array(losses), f"{optimizer!r}\n{outcome} at step {k}"
 
 
 class Panel:
@@ -67,7 +67,7 @@ class Panel:
     def __init__(self, objective, xlim, ylim, *, figsize=(8, 3.4), dpi=80, log_levels=False):
         self.figure = Figure(figsize=figsize, dpi=dpi)
         FigureCanvasAgg(self.figure)
-        self.figure.subplots_adjust(left=0.08, right=0.98, bottom=0.15, top=0.86, wspace=0.3)
+        self.figure.subplots_adjust(left=0.08, right=0.98, bottom=0.15, top=0.84, wspace=0.3)
         self.ax_path, self.ax_loss = self.figure.subplots(1, 2)
         plot.contours(
             objective, xlim, ylim, ax=self.ax_path, levels=15, log=log_levels, resolution=150
@@ -77,7 +77,7 @@ class Panel:
         (self.curve,) = self.ax_loss.plot([], [], color="tab:orange")
         self.ax_loss.set_xlabel("step $k$")
         self.ax_loss.set_ylabel(r"loss $J(\theta_k)$")
-        self.title = self.figure.suptitle("")
+        self.title = self.figure.suptitle("", fontsize="medium")
 
     def update(self, thetas, losses, title: str) -> None:
         """Show a new run: move the lines, rescale the loss axes, set the title."""
@@ -135,8 +135,7 @@ def slider_animation(
 
     def frame(i):
         optimizer = optimizer_class(**{**hyperparameters, param_name: values[i]})
-        thetas, losses, note = trace(objective, optimizer, theta0, steps, xlim, ylim)
-        panel.update(thetas, losses, f"{optimizer!r}: {note}")
+        panel.update(*trace(objective, optimizer, theta0, steps, xlim, ylim))
         return panel.path, panel.start, panel.curve
 
     animation = FuncAnimation(panel.figure, frame, frames=len(values), interval=500, repeat=False)

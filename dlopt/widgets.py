@@ -25,6 +25,7 @@ from dlopt.animate import Panel, defaults, trace
 
 LOG_SLIDERS = ("lr", "delta")
 DECAY_SLIDERS = ("alpha", "rho", "rho1", "rho2")
+STYLE = {"description_width": "initial"}
 
 
 def slider(name: str, value) -> widgets.ValueWidget:
@@ -36,7 +37,7 @@ def slider(name: str, value) -> widgets.ValueWidget:
     """
     if isinstance(value, bool):
         return widgets.Checkbox(value=value, description=name)
-    common = {"description": name, "continuous_update": False}
+    common = {"description": name, "continuous_update": False, "style": STYLE}
     if isinstance(value, numbers.Integral):
         return widgets.IntSlider(value=value, min=1, max=max(4 * value, 2), **common)
     if not isinstance(value, numbers.Real):
@@ -70,11 +71,12 @@ class Explorer(widgets.VBox):
         for i, (name, lim) in enumerate((("θ₀[0]", xlim), ("θ₀[1]", ylim))):
             self.sliders[name] = widgets.FloatSlider(
                 value=theta0[i], min=lim[0], max=lim[1], step=(lim[1] - lim[0]) / 200,
-                description=name, continuous_update=False,
+                description=name, continuous_update=False, style=STYLE,
             )  # fmt: skip
         self.sliders["steps"] = widgets.IntSlider(
-            value=steps, min=1, max=max(2 * steps, 10), description="steps", continuous_update=False
-        )
+            value=steps, min=1, max=max(2 * steps, 10), description="steps",
+            continuous_update=False, style=STYLE,
+        )  # fmt: skip
         self.panel = Panel(objective, xlim, ylim, log_levels=log_levels)
         self.image = widgets.Image(format="png")
         for widget in self.sliders.values():
@@ -95,10 +97,8 @@ class Explorer(widgets.VBox):
         except (ValueError, TypeError) as error:
             self.panel.title.set_text(str(error))
         else:
-            thetas, losses, note = trace(
-                self.objective, optimizer, theta0, steps, self.xlim, self.ylim
-            )
-            self.panel.update(thetas, losses, f"{optimizer!r}: {note}")
+            run = trace(self.objective, optimizer, theta0, steps, self.xlim, self.ylim)
+            self.panel.update(*run)
         self.image.value = self.panel.png()
 
 

@@ -80,7 +80,7 @@ def test_divergence_and_bad_values_show_in_the_title():
         ex.sliders["lr"].value = 10.0  # |1 − ε| = 9 > 1: the iterates grow ninefold per step
     k = len(ex.panel.path.get_xdata()) - 1
     # cut once |θ| > 1000 window widths = 4000: 9^k > 4000 first at k = 4
-    assert ex.panel.title.get_text() == f"HeavyBall(lr=10, alpha=0): diverged at step {k}"
+    assert ex.panel.title.get_text() == f"HeavyBall(lr=10, alpha=0)\ndiverged at step {k}"
     assert k == math.ceil(math.log(4000) / math.log(9))
     ex.sliders["alpha"].value = 0.995
     assert ex.panel.title.get_text() == "alpha must be < 0.99, got alpha=0.995"
