@@ -7,6 +7,8 @@ import copy
 import numpy as np
 
 from dlopt import _checks
+from dlopt.optim import _fast
+from dlopt.schedules import Schedule
 
 
 class Optimizer:
@@ -17,11 +19,18 @@ class Optimizer:
     new array of the same dtype. The state of the algorithm (velocity,
     accumulators, step count, ...) lives in ``self.state``, a dict keyed by
     the names of the box, and :meth:`state_dict` / :meth:`load_state_dict`
-    save and restore it so that a resumed run continues bit for bit.
+    save and restore it so that a resumed run continues bit for bit. The
+    state arrays belong to the optimizer: a step may update them in place
+    (large vectors) or replace them (small ones), so keep a copy, or a
+    :meth:`state_dict`, to look at them later.
+
+    The learning rate ``lr`` of every optimizer is a positive number or a
+    schedule from :mod:`dlopt.schedules`; :meth:`learning_rate` gives εₖ.
     """
 
     def __init__(self):
         self.state: dict = {}
+        self.workspace = _fast.Workspace()
 
     def step(self, theta, objective):  # pragma: no cover - the protocol
         raise NotImplementedError
@@ -30,6 +39,20 @@ class Optimizer:
         """Ask ``objective`` for ∇J(θ) and check its shape and finiteness."""
         g = objective.grad(theta)
         return _checks.finite_array("gradient", g, np.shape(theta))
+
+    def learning_rate(self, k: int) -> float:
+        """εₖ, the learning rate of step k (counted from 0)."""
+        return self.lr(k) if isinstance(self.lr, Schedule) else self.lr
+
+    def update(self, box, theta, g, names: tuple[str, ...] = (), **scalars):
+        """Apply ``box`` to θ, g and the state arrays ``names``; return the new θ.
+
+        The box is the algorithm's update written on whole arrays; how it is
+        run fast (blocks, in-place state, recycled outputs) and how g is
+        checked (shape, finiteness: ``FloatingPointError`` naming "gradient")
+        is :func:`dlopt.optim._fast.run_box`'s business.
+        """
+        return _fast.run_box(box, theta, g, self.state, names, self.workspace, scalars)
 
     def state_dict(self) -> dict:
         """A deep copy of the hyperparameters and the state."""

@@ -2,29 +2,36 @@
 
 from __future__ import annotations
 
-from dlopt import _checks
 from dlopt.optim.base import Optimizer
+from dlopt.schedules import check_lr
 
 
 class SGD(Optimizer):
-    r"""Gradient descent with learning rate ε: θ ← θ − ε ĝ.
+    r"""Gradient descent with learning rate εₖ: θ ← θ − εₖ ĝ.
 
     ĝ is whatever gradient the objective returns: the full-batch gradient of
     an analytic function, or a minibatch estimate when the objective is a
     network's loss on a sampled minibatch :cite:p:`goodfellow2016deep`.
+    ``lr`` is a number or a schedule (:mod:`dlopt.schedules`); state: the
+    step count ``k``.
     """
 
-    def __init__(self, lr: float = 0.01):
+    def __init__(self, lr=0.01):
         super().__init__()
-        self.lr = _checks.positive("lr", lr)
+        self.lr = check_lr(lr)
         self.state = {"k": 0}
 
     def hyperparameters(self) -> dict:
         return {"lr": self.lr}
 
     def step(self, theta, objective):
-        epsilon = self.lr
-        g = self.gradient(objective, theta)
-        theta = theta - epsilon * g
+        epsilon = self.learning_rate(self.state["k"])
+        g = objective.grad(theta)  # checked inside self.update
+        theta = self.update(self.box, theta, g, epsilon=epsilon)
         self.state["k"] += 1
         return theta
+
+    @staticmethod
+    def box(theta, g, *, epsilon):
+        theta = theta - epsilon * g  # apply update
+        return (theta,)

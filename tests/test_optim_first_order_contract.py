@@ -1,0 +1,183 @@
+"""The contract of the first-order optimizers: validation, dtype, state, no aliasing."""
+
+import copy
+
+import numpy as np
+import pytest
+
+from dlopt.optim import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSProp, _fast
+from dlopt.problems import Quadratic
+from dlopt.schedules import LinearDecay
+
+MAKERS = {
+    "sgd": lambda: SGD(lr=0.05),
+    "momentum": lambda: Momentum(lr=0.05),
+    "nesterov": lambda: Nesterov(lr=0.05),
+    "adagrad": lambda: AdaGrad(lr=0.05),
+    "rmsprop": lambda: RMSProp(lr=0.01),
+    "rmsprop-nesterov": lambda: RMSProp(lr=0.01, alpha=0.9),
+    "adam": lambda: Adam(lr=0.01),
+}
+STATE_NAMES = {
+    "sgd": {"k"},
+    "momentum": {"k", "v"},
+    "nesterov": {"k", "v"},
+    "adagrad": {"k", "r"},
+    "rmsprop": {"k", "r"},
+    "rmsprop-nesterov": {"k", "r", "v"},
+    "adam": {"t", "s", "r"},
+}
+
+
+def problem(n, seed=0, dtype=np.float64):
+    rng = np.random.default_rng(seed)
+    d = rng.uniform(0.5, 2.0, n)
+    theta = rng.normal(size=n).astype(dtype)
+    return Quadratic(np.diag(d), rng.normal(size=n)), theta
+
+
+class Fixed:
+    """An objective whose gradient is a given array, whatever θ."""
+
+    def __init__(self, g):
+        self.g = g
+
+    def grad(self, theta):
+        return self.g
+
+
+@pytest.fixture(params=[False, True], ids=["whole", "blocked"])
+def blocked(request, monkeypatch):
+    if request.param:
+        monkeypatch.setattr(_fast, "BLOCK_BYTES", 24)  # blocks of 3 float64 / 6 float32 entries
+    return request.param
+
+
+@pytest.mark.parametrize("name", MAKERS)
+def test_state_is_named_like_the_box(name):
+    objective, theta = problem(4)
+    opt = MAKERS[name]()
+    opt.step(theta, objective)
+    assert set(opt.state) == STATE_NAMES[name]
+    counter = "t" if name == "adam" else "k"
+    assert opt.state[counter] == 1
+
+
+@pytest.mark.parametrize("name", MAKERS)
+def test_resumed_run_is_bit_for_bit_identical(name, blocked):
+    objective, theta = problem(11)
+    opt = MAKERS[name]()
+    for _ in range(4):
+        theta = opt.step(theta, objective)
+    saved, theta_saved = opt.state_dict(), theta.copy()
+    for _ in range(5):
+        theta = opt.step(theta, objective)
+    resumed = MAKERS[name]()
+    resumed.load_state_dict(saved)
+    again = theta_saved
+    for _ in range(5):
+        again = resumed.step(again, objective)
+    np.testing.assert_array_equal(again, theta)
+
+
+@pytest.mark.parametrize("name", MAKERS)
+def test_dtype_is_preserved_and_theta_is_not_modified(name, blocked):
+    objective, theta = problem(13, dtype=np.float32)
+    original, opt = theta.copy(), MAKERS[name]()
+    out = opt.step(theta, objective)
+    assert out.dtype == np.float32 and out.shape == theta.shape
+    assert all(a.dtype == np.float32 for a in opt.state.values() if isinstance(a, np.ndarray))
+    np.testing.assert_array_equal(theta, original)
+    assert not np.shares_memory(out, theta)
+
+
+@pytest.mark.parametrize("name", MAKERS)
+def test_arrays_the_caller_keeps_are_never_overwritten(name, blocked):
+    objective, theta = problem(13)
+    opt, kept = MAKERS[name](), []
+    for k in range(8):
+        theta = opt.step(theta, objective)
+        if k % 3 == 0:
+            kept.append((theta, theta.copy()))
+    for array, copy_at_the_time in kept:
+        np.testing.assert_array_equal(array, copy_at_the_time)
+
+
+def test_outputs_are_recycled_once_dropped(monkeypatch):
+    monkeypatch.setattr(_fast, "BLOCK_BYTES", 24)
+    objective, theta = problem(13)
+    opt, ids = SGD(lr=0.01), []
+    for _ in range(6):
+        theta = opt.step(theta, objective)
+        ids.append(id(theta))
+    assert len(set(ids)) <= 3
+
+
+@pytest.mark.parametrize(
+    ("make", "name", "value"),
+    [
+        (lambda: SGD(lr=0.0), "lr", "0.0"),
+        (lambda: Momentum(lr=-0.1), "lr", "-0.1"),
+        (lambda: Momentum(alpha=1.0), "alpha", "1.0"),
+        (lambda: Nesterov(alpha=-0.1), "alpha", "-0.1"),
+        (lambda: AdaGrad(delta=0.0), "delta", "0.0"),
+        (lambda: RMSProp(rho=1.0), "rho", "1.0"),
+        (lambda: RMSProp(alpha=1.5), "alpha", "1.5"),
+        (lambda: RMSProp(delta=-1e-6), "delta", "-1e-06"),
+        (lambda: Adam(rho1=1.0), "rho1", "1.0"),
+        (lambda: Adam(rho2=-0.5), "rho2", "-0.5"),
+        (lambda: Adam(delta=0), "delta", "0"),
+        (lambda: Adam(lr=float("nan")), "lr", "nan"),
+    ],
+)
+def test_bad_hyperparameters_name_the_argument_and_value(make, name, value):
+    with pytest.raises(ValueError, match=f"{name}={value}"):
+        make()
+
+
+@pytest.mark.parametrize("name", MAKERS)
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_non_finite_gradient_raises_and_leaves_the_state_alone(name, bad, blocked):
+    objective, theta = problem(13)
+    opt = MAKERS[name]()
+    theta = opt.step(theta, objective)
+    before = copy.deepcopy(opt.state)
+    g = np.ones(13)
+    g[11] = bad
+    with pytest.raises(FloatingPointError, match=r"gradient has 1 non-finite entries.*index 11"):
+        opt.step(theta, Fixed(g))
+    for key, value in before.items():
+        np.testing.assert_array_equal(opt.state[key], value)
+
+
+def test_huge_but_finite_gradient_is_not_mistaken_for_inf():
+    theta = np.zeros(3)
+    with pytest.warns(RuntimeWarning, match="overflow"):  # gᵀg overflows; the entries are fine
+        out = SGD(lr=1e-300).step(theta, Fixed(np.full(3, 1e300)))
+    np.testing.assert_allclose(out, -1.0)
+
+
+@pytest.mark.parametrize("name", MAKERS)
+def test_wrong_shape_gradient_raises(name):
+    with pytest.raises(ValueError, match=r"gradient must have shape \(3,\), got shape \(2,\)"):
+        MAKERS[name]().step(np.zeros(3), Fixed(np.zeros(2)))
+
+
+def test_integer_theta_is_refused():
+    with pytest.raises(TypeError, match="theta must be a floating-point array"):
+        SGD().step(np.zeros(3, dtype=int), Fixed(np.zeros(3)))
+
+
+def test_schedule_sets_each_steps_learning_rate():
+    schedule = LinearDecay(lr0=0.1, lr_tau=0.01, tau=2)
+    opt, theta, steps = SGD(lr=schedule), np.zeros(1), []
+    for _ in range(4):
+        new = opt.step(theta, Fixed(np.ones(1)))
+        steps.append(float(theta[0] - new[0]))
+        theta = new
+    np.testing.assert_allclose(steps, [0.1, 0.055, 0.01, 0.01], rtol=1e-12)
+
+
+def test_load_refuses_other_hyperparameters():
+    with pytest.raises(ValueError, match="hyperparameters"):
+        Adam(lr=0.1).load_state_dict(Adam(lr=0.2).state_dict())
