@@ -174,8 +174,9 @@ def test_init_network_accepts_names_and_numbers():
     W = net.layer_params(theta, 0)["W"]
     np.testing.assert_allclose(W @ W.T, np.eye(4), atol=1e-12)
     np.testing.assert_array_equal(net.layer_params(theta, 2)["b"], np.full(3, 0.1))
-    init.init_network(net, theta, np.random.default_rng(0), weights={"W": 0.5})
+    init.init_network(net, theta, np.random.default_rng(0), weights={"W": 0.5}, biases="zeros")
     assert np.all(net.layer_params(theta, 2)["W"] == 0.5)
+    assert np.all(net.layer_params(theta, 2)["b"] == 0)
     with pytest.raises(ValueError, match="unknown initializer 'xavier'"):
         init.init_network(net, theta, np.random.default_rng(0), weights="xavier")
     with pytest.raises(TypeError, match="must be callable, a name or a number"):

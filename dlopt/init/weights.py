@@ -57,9 +57,9 @@ def constant(shape, rng=None, *, value: float = 0.0) -> np.ndarray:
     """Every weight equal to ``value``: the symmetric start that random initialization avoids.
 
     All units of a layer then compute the same function and get the same
-    gradient, so gradient descent can never make them differ.
+    gradient, so gradient descent can never make them differ. Any shape
+    (a bias vector too).
     """
-    fans(shape)
     return np.full(shape, _checks.finite_scalar("value", value))
 
 
