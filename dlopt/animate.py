@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import inspect
 import io
+import re
 
 import matplotlib as mpl
 import numpy as np
@@ -143,16 +144,35 @@ def slider_animation(
     return animation
 
 
+ICONS = {
+    "fa fa-minus": "−",
+    "fa fa-fast-backward": "⇤",
+    "fa fa-step-backward": "‹",
+    "fa fa-play fa-flip-horizontal": "◀",
+    "fa fa-pause": "❚❚",
+    "fa fa-play": "▶",
+    "fa fa-step-forward": "›",
+    "fa fa-fast-forward": "⇥",
+    "fa fa-plus": "+",
+}
+"""Plain-text glyphs for the player's buttons, in place of matplotlib's Font Awesome icons."""
+
+
 def animation_html(animation: FuncAnimation):
     """The animation as a self-contained JavaScript player (IPython ``HTML``).
 
     Frames are PNGs at the figure's own dpi; the player plays once, then its
-    slider and buttons step through the frames without a kernel.
+    slider and buttons step through the frames without a kernel. matplotlib's
+    player fetches its button icons from a CDN; here the buttons carry text
+    glyphs (:data:`ICONS`) instead, so the page also works offline.
     """
     from IPython.display import HTML
 
     with mpl.rc_context({"savefig.dpi": "figure", "savefig.bbox": None}):
-        return HTML(animation.to_jshtml(default_mode="once"))
+        html = animation.to_jshtml(default_mode="once")
+    html = re.sub(r'<link rel="stylesheet"\s+href="[^"]*font-awesome[^"]*">', "", html)
+    html = re.sub(r'<i class="(fa [^"]*)"></i>', lambda m: ICONS.get(m[1], m[0]), html)
+    return HTML(html)
 
 
 def slider_figure(objective, optimizer_class, param_name, values, **kwargs):

@@ -102,6 +102,7 @@ def test_slider_animation_has_one_frame_per_value():
     )
     html = animate.animation_html(anim).data
     assert html.count("data:image/png;base64") == len(values)
+    assert "https://" not in html and "fa fa-" not in html  # plays offline, text buttons
     assert plt.get_fignums() == []  # nothing left for the notebook to show twice
     # the last frame drawn is ε = 0.9: θ_k = 0.1^k θ₀
     np.testing.assert_allclose(anim.panel.path.get_xdata(), 0.1 ** np.arange(6))
