@@ -56,6 +56,8 @@ def trace(objective, optimizer, theta0, steps, xlim, ylim):
         try:
             stopped = minimize(objective, optimizer, theta0, steps, callback=keep).stopped
         except FloatingPointError:
+            if not losses:  # J(θ₀) itself is not finite: nothing to show
+                raise
             stopped = "callback"
     k = len(losses) - 1
     outcome = "diverged" if stopped == "callback" else f"J = {losses[-1]:.4g}"

@@ -182,9 +182,10 @@ def fit(
     ``theta0``) and the sampling.
 
     After every epoch e (and at the start, e = 0) the record keeps θ in
-    ``thetas[e]`` and in ``extras`` the lists ``train_loss``,
-    ``train_accuracy`` and, with ``validation``, ``val_loss`` and
-    ``val_accuracy``; ``extras["epoch_end"][e]`` is the number of steps done.
+    ``thetas[e]`` and in ``extras`` the arrays ``train_loss`` and, with
+    ``validation``, ``val_loss``; when the targets are integer class labels
+    also ``train_accuracy`` and ``val_accuracy``. ``extras["epoch_end"][e]``
+    is the number of steps done by then.
     Early stopping :cite:p:`goodfellow2016deep` (their Algorithm 7.1): with
     ``patience`` p, training stops after p epochs without a lower validation
     loss, and ``record.theta`` is the θ of lowest validation loss (``record.best``
@@ -208,19 +209,18 @@ def fit(
         def sampler(epoch, rng):
             return minibatches(len(train_set), batch_size, rng)
 
-    extras = {"epoch_end": [], "train_loss": [], "train_accuracy": []}
-    if validation is not None:
-        extras.update(val_loss=[], val_accuracy=[])
+    metrics = ("loss", "accuracy") if np.issubdtype(train_set.y.dtype, np.integer) else ("loss",)
+    sets = {"train": train_set} if validation is None else {"train": train_set, "val": validation}
+    extras = {"epoch_end": [], **{f"{name}_{m}": [] for name in sets for m in metrics}}
     thetas, losses, norms, sizes = [], [], [], []
     stopped, best, wait = "epochs", None, 0
     start = time.perf_counter()
     for epoch in range(epochs + 1):
         thetas.append(theta.copy())
         extras["epoch_end"].append(len(sizes))
-        for name, data in (("train", train_set), ("val", validation)):
-            if data is not None:
-                extras[f"{name}_loss"].append(float(net.loss(theta, data.X, data.y)))
-                extras[f"{name}_accuracy"].append(float(net.accuracy(theta, data.X, data.y)))
+        for name, data in sets.items():
+            for m in metrics:
+                extras[f"{name}_{m}"].append(float(getattr(net, m)(theta, data.X, data.y)))
         if progress:
             _progress(epoch, epochs, extras["train_loss"][-1])
         if patience is not None:

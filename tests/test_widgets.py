@@ -113,3 +113,15 @@ def test_slider_animation_rejects_unknown_names_and_empty_values():
         animate.slider_animation(BOWL, HeavyBall, "rho", [0.1], theta0=[1, 1], steps=2, **WINDOW)
     with pytest.raises(ValueError, match="values is empty"):
         animate.slider_animation(BOWL, HeavyBall, "lr", [], theta0=[1, 1], steps=2, **WINDOW)
+
+
+def test_a_start_with_no_finite_loss_is_an_error_not_a_picture():
+    class Nowhere:
+        def value(self, theta):
+            return float("nan")
+
+        def grad(self, theta):
+            return np.zeros(2)
+
+    with pytest.raises(FloatingPointError, match="loss at step 0"):
+        animate.trace(Nowhere(), HeavyBall(), [0.0, 0.0], 5, **WINDOW)
