@@ -30,10 +30,20 @@ ESCAPE = 1e3
 """A run counts as diverged once an iterate is this many window widths from the window."""
 
 
-def defaults(optimizer_class) -> dict:
-    """The keyword defaults of ``optimizer_class.__init__``, by name, in signature order."""
-    parameters = inspect.signature(optimizer_class.__init__).parameters.values()
-    return {p.name: p.default for p in parameters if p.default is not inspect.Parameter.empty}
+def hyperparameters(optimizer_class, given=None) -> dict:
+    """The defaults of ``optimizer_class.__init__`` by name (signature order), updated by ``given``.
+
+    A name in ``given`` that the constructor does not take raises ``ValueError``.
+    """
+    parameters = list(inspect.signature(optimizer_class.__init__).parameters.values())[1:]
+    names = [p.name for p in parameters]
+    unknown = sorted(set(given or {}) - set(names))
+    if unknown:
+        raise ValueError(
+            f"{optimizer_class.__name__} has no hyperparameter {unknown}; it has {names}"
+        )
+    values = {p.name: p.default for p in parameters if p.default is not inspect.Parameter.empty}
+    return {**values, **(given or {})}
 
 
 def trace(objective, optimizer, theta0, steps, xlim, ylim):
@@ -125,11 +135,11 @@ def slider_animation(
     The other hyperparameters are the class defaults updated by ``fixed``. The
     animation carries its :class:`Panel` as ``.panel``.
     """
-    hyperparameters = {**defaults(optimizer_class), **(fixed or {})}
-    if param_name not in hyperparameters:
+    base = hyperparameters(optimizer_class, fixed)
+    if param_name not in inspect.signature(optimizer_class.__init__).parameters:
         raise ValueError(
             f"param_name={param_name!r} is not a hyperparameter of {optimizer_class.__name__} "
-            f"(it has {sorted(hyperparameters)})"
+            f"(it has {list(base)})"
         )
     values = list(values)
     if not values:
@@ -137,7 +147,7 @@ def slider_animation(
     panel = Panel(objective, xlim, ylim, figsize=figsize, dpi=dpi, log_levels=log_levels)
 
     def frame(i):
-        optimizer = optimizer_class(**{**hyperparameters, param_name: values[i]})
+        optimizer = optimizer_class(**{**base, param_name: values[i]})
         panel.update(*trace(objective, optimizer, theta0, steps, xlim, ylim))
         return panel.path, panel.start, panel.curve
 

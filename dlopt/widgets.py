@@ -13,15 +13,13 @@ works with the default inline backend.
 
 from __future__ import annotations
 
-import inspect
 import math
 import numbers
 
 import ipywidgets as widgets
 import numpy as np
 
-from dlopt import _checks
-from dlopt.animate import Panel, defaults, trace
+from dlopt import _checks, animate
 
 LOG_SLIDERS = ("lr", "delta")
 DECAY_SLIDERS = ("alpha", "rho", "rho1", "rho2")
@@ -77,7 +75,7 @@ class Explorer(widgets.VBox):
             value=steps, min=1, max=max(2 * steps, 10), description="steps",
             continuous_update=False, style=STYLE,
         )  # fmt: skip
-        self.panel = Panel(objective, xlim, ylim, log_levels=log_levels)
+        self.panel = animate.Panel(objective, xlim, ylim, log_levels=log_levels)
         self.image = widgets.Image(format="png")
         for widget in self.sliders.values():
             widget.observe(self.redraw, names="value")
@@ -97,7 +95,7 @@ class Explorer(widgets.VBox):
         except (ValueError, TypeError) as error:
             self.panel.title.set_text(str(error))
         else:
-            run = trace(self.objective, optimizer, theta0, steps, self.xlim, self.ylim)
+            run = animate.trace(self.objective, optimizer, theta0, steps, self.xlim, self.ylim)
             self.panel.update(*run)
         self.image.value = self.panel.png()
 
@@ -127,11 +125,5 @@ def explore(
     theta0 = np.asarray(theta0, dtype=float)
     if theta0.shape != (2,):
         raise ValueError(f"theta0 must be a point of the plane, shape (2,), got {theta0.shape}")
-    names = list(inspect.signature(optimizer_class.__init__).parameters)[1:]
-    unknown = sorted(set(hyperparameters or {}) - set(names))
-    if unknown:
-        raise ValueError(
-            f"{optimizer_class.__name__} has no hyperparameter {unknown}; it has {names}"
-        )
-    values = {**defaults(optimizer_class), **(hyperparameters or {})}
+    values = animate.hyperparameters(optimizer_class, hyperparameters)
     return Explorer(objective, optimizer_class, values, theta0, steps, xlim, ylim, log_levels)

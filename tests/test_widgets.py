@@ -49,6 +49,12 @@ def test_slider_ranges_follow_the_hyperparameter():
         slider("name", "x")
 
 
+def test_hyperparameters_are_the_constructor_defaults_updated():
+    assert animate.hyperparameters(HeavyBall, {"lr": 0.5}) == {
+        "lr": 0.5, "alpha": 0.0, "nesterov": False, "schedule": None,
+    }  # fmt: skip
+
+
 def test_explorer_has_a_slider_per_numeric_hyperparameter():
     ex = explore(BOWL, HeavyBall, theta0=[1.0, 1.0], steps=4, **WINDOW)
     assert list(ex.sliders) == ["lr", "alpha", "nesterov", "θ₀[0]", "θ₀[1]", "steps"]
@@ -111,6 +117,10 @@ def test_slider_animation_has_one_frame_per_value():
 def test_slider_animation_rejects_unknown_names_and_empty_values():
     with pytest.raises(ValueError, match="param_name='rho'"):
         animate.slider_animation(BOWL, HeavyBall, "rho", [0.1], theta0=[1, 1], steps=2, **WINDOW)
+    with pytest.raises(ValueError, match=r"no hyperparameter \['beta'\]"):
+        animate.slider_animation(
+            BOWL, HeavyBall, "lr", [0.1], theta0=[1, 1], steps=2, fixed={"beta": 0}, **WINDOW
+        )
     with pytest.raises(ValueError, match="values is empty"):
         animate.slider_animation(BOWL, HeavyBall, "lr", [], theta0=[1, 1], steps=2, **WINDOW)
 
