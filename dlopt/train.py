@@ -176,7 +176,7 @@ def fit(
     Each step draws a minibatch B of indices, forms the objective
     J_B(θ) = (1/|B|) Σ_{i∈B} L(f(x⁽ⁱ⁾; θ), y⁽ⁱ⁾) and calls
     ``optimizer.step(theta, J_B)``. Minibatches come from
-    ``sampler(epoch, rng)`` if given, else from shuffled batches of
+    ``sampler(epoch, rng)`` if given (epochs counted from 1), else from shuffled batches of
     ``batch_size`` without replacement (:func:`dlopt.data.minibatches`); one
     ``np.random.default_rng(seed)`` drives the start ``net.init(rng)`` (unless
     ``theta0``) and the sampling.

@@ -96,10 +96,14 @@ def test_step_sizes_are_lr_times_gradient_norms():
     rng = np.random.default_rng(1)
     data = Data(rng.standard_normal((12, 2)), rng.standard_normal(12))
 
+    epochs = []
+
     def pairs(epoch, rng):
+        epochs.append(epoch)
         return np.split(rng.permutation(12), 6)
 
     run = dlopt.fit(LinearNet(2), GD(0.1), data, epochs=3, batch_size=2, seed=2, sampler=pairs)
+    assert epochs == [1, 2, 3]
     assert run.steps == 18 and len(run.losses) == len(run.grad_norms) == 18
     np.testing.assert_allclose(run.step_sizes, 0.1 * run.grad_norms)
     assert run.thetas.shape == (4, 2)
