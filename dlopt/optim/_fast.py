@@ -15,13 +15,15 @@ reads like the algorithm in the notes. :func:`run_box` runs such a box.
   it (see :class:`Workspace`), which spares the operating system from
   mapping and zeroing a fresh array on every step.
 
-The finiteness check of g is fused with the update: each block's
-gᵀg (a dot product of a block already in cache) is finite exactly when the
-block is, except when it overflows, in which case the entries are checked one
-by one. The check of a block happens before the box touches that block; all
-blocks are checked before any state is written (the check is a separate pass
-over cache-sized blocks of g that precedes the update of the same blocks only
-when the gradient is small enough to stay in cache, see :func:`run_box`).
+The finiteness check of g costs one dot product (:func:`is_finite`) instead
+of an ``isfinite`` array. For long vectors it is fused with the update: each
+block of g is checked while it is in cache, just before the box uses it, so
+g is read from memory once. The price of fusing: when a block of g is not
+finite, the step raises ``FloatingPointError`` (naming "gradient" and the
+first bad index) with θ untouched, but the state of the earlier blocks has
+already been advanced; restore a :meth:`~dlopt.optim.Optimizer.state_dict`
+to resume from before the step. Vectors of at most one block are checked
+before anything is written.
 """
 
 from __future__ import annotations
@@ -36,19 +38,25 @@ from dlopt import _checks
 #: Bytes of each array in one block: small enough that a box's temporaries
 #: (a dozen arrays of this size for Adam) stay in a 1-2 MiB L2 cache and below
 #: glibc's 128 KiB threshold for fresh memory maps.
-BLOCK_BYTES = 128 * 1024
+BLOCK_BYTES = 64 * 1024
+
+
+def is_finite(g: np.ndarray) -> bool:
+    """Whether every entry of g is finite, for the price of one dot product.
+
+    gᵀg is finite exactly when every entry is, unless it overflows (entries
+    beyond about 1e154 in float64, 1e19 in float32; numpy then warns); only
+    then are the entries looked at one by one.
+    """
+    return math.isfinite(np.dot(g, g) if g.ndim == 1 else np.vdot(g, g)) or bool(
+        np.isfinite(g).all()
+    )
 
 
 def check_gradient(g, shape) -> np.ndarray:
-    """Return g as an array after checking its shape and that it is finite.
-
-    Raises exactly what ``dlopt._checks.finite_array("gradient", g, shape)``
-    raises, but spends one dot product instead of an ``isfinite`` array on
-    the common, finite case: gᵀg is finite exactly when every entry is,
-    unless it overflows, and then the entries are checked one by one.
-    """
+    """Return g as an array; raise what ``_checks.finite_array("gradient", g, shape)`` raises."""
     g = np.asarray(g)
-    if g.shape != shape or not math.isfinite(np.dot(g, g) if g.ndim == 1 else np.vdot(g, g)):
+    if g.shape != shape or not is_finite(g):
         _checks.finite_array("gradient", g, shape)
     return g
 
@@ -85,22 +93,31 @@ def run_box(box, theta, g, state: dict, names: tuple[str, ...], workspace: Works
     """Run ``box(theta, g, *state[names], **scalars) -> (theta, *new state)``.
 
     ``theta`` is never modified; the new θ is returned with θ's dtype. Missing
-    state arrays (``None``) start at zero. g is cast to θ's dtype and checked
-    (shape, finiteness) before anything is updated.
+    state arrays (``None``) start at zero. g is cast to θ's dtype and checked:
+    a wrong shape or a non-finite entry raises before θ is written, and, for
+    vectors of at most one block, before the state is touched (see the module
+    docstring for longer ones).
     """
     theta = np.asarray(theta)
     if theta.dtype.kind != "f":
         raise TypeError(f"theta must be a floating-point array, got dtype {theta.dtype}")
-    g = check_gradient(g, theta.shape).astype(theta.dtype, copy=False)
+    g = np.asarray(g)
+    if g.shape != theta.shape:
+        _checks.finite_array("gradient", g, theta.shape)
+    g = g.astype(theta.dtype, copy=False)
     arrays = [_state_array(state, name, theta) for name in names]
     block = BLOCK_BYTES // theta.itemsize
     if theta.size <= block or theta.ndim != 1:
+        if not is_finite(g):
+            _checks.finite_array("gradient", g)
         new_theta, *new_state = box(theta, g, *arrays, **scalars)
         state.update(zip(names, new_state, strict=True))
         return new_theta
     out = workspace.empty_like(theta)
     for start in range(0, theta.size, block):
         b = slice(start, start + block)
+        if not is_finite(g[b]):
+            _checks.finite_array("gradient", g)
         out[b], *new_state = box(theta[b], g[b], *(a[b] for a in arrays), **scalars)
         for a, new in zip(arrays, new_state, strict=True):
             a[b] = new

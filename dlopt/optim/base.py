@@ -6,7 +6,6 @@ import copy
 
 import numpy as np
 
-from dlopt import _checks
 from dlopt.optim import _fast
 from dlopt.schedules import Schedule
 
@@ -37,8 +36,7 @@ class Optimizer:
 
     def gradient(self, objective, theta) -> np.ndarray:
         """Ask ``objective`` for ∇J(θ) and check its shape and finiteness."""
-        g = objective.grad(theta)
-        return _checks.finite_array("gradient", g, np.shape(theta))
+        return _fast.check_gradient(objective.grad(theta), np.shape(theta))
 
     def learning_rate(self, k: int) -> float:
         """εₖ, the learning rate of step k (counted from 0)."""
