@@ -44,3 +44,87 @@ def test_second_order_expansion_is_exact_on_a_quadratic_and_predicts_the_sign():
     lam_max = q.eigenvalues[-1]
     run = dlopt.minimize(q, SGD(lr=2.05 / lam_max), [1.0, 1.0], steps=200)
     assert run.losses[-1] > run.losses[0]
+
+
+# The network experiment, recomputed without dlopt.minimize, SGD or dlopt.curvature:
+# a hand-written gradient-descent loop, and g'Hg from a second difference of loss values.
+
+
+def _network_run(lr, steps=200):
+    moons = dlopt.data.two_moons(200, noise=0.1, seed=0)
+    net = dlopt.nn.mlp([2, 16, 2], activation="tanh")
+    theta = net.init(np.random.default_rng(0))
+    h = 1e-3
+    losses, norms, ratios = [], [], []
+    for _ in range(steps + 1):
+        value, g = net.loss_and_grad(theta, moons.X, moons.y)
+        up = net.loss(theta + h * g, moons.X, moons.y, train=True)
+        down = net.loss(theta - h * g, moons.X, moons.y, train=True)
+        gHg = (up - 2 * value + down) / h**2
+        losses.append(value)
+        norms.append(np.linalg.norm(g))
+        ratios.append(0.5 * lr**2 * gHg / (lr * (g @ g)))
+        theta = theta - lr * g
+    return net, np.array(losses), np.array(norms), np.array(ratios[:-1])
+
+
+@pytest.fixture(scope="module")
+def run_at_2():
+    return _network_run(2.0)
+
+
+def test_network_has_82_parameters_and_ends_near_0_04(run_at_2):
+    net, losses, _, _ = run_at_2
+    assert net.size == 2 * 16 + 16 + 16 * 2 + 2 == 82
+    assert losses[-1] == pytest.approx(0.0426, abs=5e-4)
+
+
+def test_first_uphill_step_is_44_then_every_other_step(run_at_2):
+    _, losses, _, _ = run_at_2
+    uphill = np.flatnonzero(np.diff(losses) > 0)
+    assert uphill[0] == 44
+    np.testing.assert_array_equal(uphill, np.arange(44, 200, 2))
+    assert uphill.size == 78
+    assert losses[44] == pytest.approx(0.2420, abs=1e-4)
+    assert losses[45] == pytest.approx(0.2454, abs=1e-4)
+
+
+def test_gradient_at_step_44_is_8_6_times_its_minimum_at_step_17(run_at_2):
+    _, _, norms, _ = run_at_2
+    assert np.argmin(norms[:44]) == 17
+    assert norms[44] / norms[:44].min() == pytest.approx(8.6, abs=0.05)
+    assert norms[44] == pytest.approx(0.1523, abs=1e-4)
+
+
+def test_criterion_predicts_the_sign_except_at_steps_0_and_42(run_at_2):
+    _, losses, _, ratios = run_at_2
+    predicted_up = ratios > 1  # 1/2 eps^2 g'Hg > eps g'g
+    measured_up = np.diff(losses) > 0
+    np.testing.assert_array_equal(np.flatnonzero(predicted_up != measured_up), [0, 42])
+    assert ratios[42] == pytest.approx(1.13, abs=0.01)
+    assert np.all(ratios[1:42] < 1)
+    assert np.all(ratios[42::2] > 1) and np.all(ratios[43::2] < 1)
+
+
+def test_smaller_and_larger_learning_rates_of_the_exercise():
+    _, losses_15, _, ratios_15 = _network_run(1.5)
+    _, losses_25, _, _ = _network_run(2.5)
+    assert not np.any(np.diff(losses_15) > 0)
+    assert ratios_15[0] > 1 and np.all(ratios_15[1:] < 1)
+    assert np.any(ratios_15 < 0)  # negative curvature along g for a while
+    assert np.flatnonzero(np.diff(losses_25) > 0)[0] == 2
+    assert losses_25[-1] < 0.0426 < losses_15[-1]
+
+
+def test_exercise_uphill_threshold_by_hand():
+    H = np.diag([1.0, 100.0])
+    theta = np.array([1.0, 1.0])
+    g = H @ theta
+    assert g @ g == 10001 and g @ H @ g == 1000001
+    assert 2 * 10001 / 1000001 == pytest.approx(0.0200, abs=5e-5)
+    best = 10001 / 1000001
+    assert best == pytest.approx(0.0100, abs=5e-5)
+    after = theta - best * g
+    np.testing.assert_allclose(after, [0.990, -0.0001], atol=5e-5)
+    assert 0.5 * after @ H @ after == pytest.approx(0.49, abs=5e-4)
+    assert 0.5 * theta @ H @ theta == 50.5
