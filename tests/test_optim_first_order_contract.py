@@ -165,6 +165,11 @@ def test_wrong_shape_gradient_raises(name):
         MAKERS[name]().step(np.zeros(3), Fixed(np.zeros(2)))
 
 
+def test_a_float64_gradient_does_not_promote_a_float32_theta(blocked):
+    out = Adam().step(np.zeros(13, dtype=np.float32), Fixed(np.ones(13)))
+    assert out.dtype == np.float32
+
+
 def test_integer_theta_is_refused():
     with pytest.raises(TypeError, match="theta must be a floating-point array"):
         SGD().step(np.zeros(3, dtype=int), Fixed(np.zeros(3)))

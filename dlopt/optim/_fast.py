@@ -74,13 +74,16 @@ class Workspace:
 
     def __init__(self):
         self.handed_out: list[np.ndarray] = []
+        # what getrefcount reports for an array held by a list and nothing else
+        # (2 on CPython 3.11: the list's reference and the call's argument)
+        probe = [np.empty(0)]
+        self.unreferenced = sys.getrefcount(probe[0])
 
     def empty_like(self, theta: np.ndarray) -> np.ndarray:
         reusable = [
             i
             for i in range(len(self.handed_out))
-            # two references: the list's and getrefcount's argument; nobody else's
-            if sys.getrefcount(self.handed_out[i]) == 2
+            if sys.getrefcount(self.handed_out[i]) == self.unreferenced
             and self.handed_out[i].shape == theta.shape
             and self.handed_out[i].dtype == theta.dtype
         ]
@@ -106,13 +109,14 @@ def run_box(box, theta, g, state: dict, names: tuple[str, ...], workspace: Works
         _checks.finite_array("gradient", g, theta.shape)
     g = g.astype(theta.dtype, copy=False)
     arrays = [_state_array(state, name, theta) for name in names]
-    block = BLOCK_BYTES // theta.itemsize
-    if theta.size <= block or theta.ndim != 1:
+    if theta.size * theta.itemsize <= BLOCK_BYTES or theta.ndim != 1:
         if not is_finite(g):
             _checks.finite_array("gradient", g)
         new_theta, *new_state = box(theta, g, *arrays, **scalars)
-        state.update(zip(names, new_state, strict=True))
+        for name, new in zip(names, new_state, strict=True):
+            state[name] = new
         return new_theta
+    block = BLOCK_BYTES // theta.itemsize
     out = workspace.empty_like(theta)
     for start in range(0, theta.size, block):
         b = slice(start, start + block)
