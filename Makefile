@@ -10,7 +10,7 @@ export MPLBACKEND := module://matplotlib_inline.backend_inline
 export PYTHONHASHSEED := 0
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: setup book test unit notebooks lint format refresh bench lab clean
+.PHONY: setup book test unit notebooks browser lint format refresh bench lab clean
 
 setup: $(STAMP)
 
@@ -33,13 +33,19 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Every test: lint, the book built with warnings as errors, unit tests and nbval over every notebook.
+# Every test: lint, the book built with warnings as errors, unit tests, nbval over every notebook,
+# and the built pages opened in headless Chromium (tests/browser; they skip without Chromium
+# unless CI=true).
 test: lint book
 	$(BIN)/python -m pytest -n 2 --dist loadfile -p no:cacheprovider tests book \
 		--nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadfile tests
+	$(BIN)/python -m pytest -n 2 --dist loadfile tests --ignore=tests/browser
+
+# The rendered book in headless Chromium; screenshots of key pages go to _build/screenshots/.
+browser: book
+	$(BIN)/python -m pytest -p no:cacheprovider tests/browser
 
 notebooks: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile book \

@@ -1,0 +1,95 @@
+"""Headless Chromium on the built book: a loopback server, a browser and one visit per page.
+
+Chromium comes from the system (Debian's ``chromium``, installed by ``.ci/run``), driven by
+Playwright's Python package; ``playwright install`` is never needed. Without Chromium the
+browser tests skip with a message, except in CI (``CI=true``), where they fail.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+import threading
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+HTML = ROOT / "_build" / "html"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+def find_chromium() -> str | None:
+    """The system Chromium: $CHROMIUM, else the first of chromium / chromium-browser on PATH."""
+    candidates = [os.environ.get("CHROMIUM"), "/usr/bin/chromium", "chromium", "chromium-browser"]
+    for name in filter(None, candidates):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = find_chromium()
+    if path is None:
+        message = (
+            "browser tests need Chromium: `apt-get install -y chromium` (as .ci/run does) "
+            "or set CHROMIUM=/path/to/chromium"
+        )
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true but no Chromium found; {message}")
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def html_dir() -> pathlib.Path:
+    """The built book: `make test` builds it just before pytest; otherwise build it here."""
+    if not (HTML / "index.html").exists():
+        jupyter_book = pathlib.Path(sys.executable).with_name("jupyter-book")
+        subprocess.run(
+            [str(jupyter_book), "build", str(ROOT), "--warningiserror", "--keep-going"],
+            check=True,
+            capture_output=True,
+        )
+    return HTML
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def server(html_dir):
+    """Serve the book on 127.0.0.1 at a free port; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(html_dir))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
