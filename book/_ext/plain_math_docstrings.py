@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 _PIPE_PAIR = re.compile(r"\|([^|\s][^|]*?)\|")
-_QUOTED = re.compile(r"(`[^`]*`)")
+_QUOTED = re.compile(r"(``.*?``|`[^`]*`)")
 
 
 def escape_pipes(line: str) -> str:

@@ -1,0 +1,34 @@
+"""The book's own Sphinx extensions (book/_ext), on hand-written inputs."""
+
+import importlib.util
+import pathlib
+
+EXT = pathlib.Path(__file__).resolve().parents[2] / "book" / "_ext"
+
+
+def load(name):
+    spec = importlib.util.spec_from_file_location(name, EXT / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_pipes_of_plain_text_math_are_escaped():
+    escape = load("plain_math_docstrings").escape_pipes
+    assert escape("J_B(θ) = (1/|B|) Σ L") == r"J_B(θ) = (1/\|B\|) Σ L"
+    assert escape("max |gᵢ − ĝᵢ| / |gᵢ|") == r"max \|gᵢ − ĝᵢ\| / \|gᵢ\|"
+
+
+def test_pipes_in_literals_roles_and_line_blocks_are_kept():
+    escape = load("plain_math_docstrings").escape_pipes
+    for line in [":math:`|x|` is the norm", "``a|b|c``", "| a line block |", "a || b"]:
+        assert escape(line) == line
+
+
+def test_the_font_awesome_cdn_link_is_recognised():
+    pattern = load("offline_animations").CDN_STYLESHEET
+    link = (
+        '<link rel="stylesheet"\n'
+        'href="https://maxcdn.bootstrapcdn.com/font-awesome/4.4.0/css/font-awesome.min.css">\n'
+    )
+    assert pattern.sub("", link + "<script>") == "<script>"
