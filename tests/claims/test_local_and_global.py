@@ -1,0 +1,93 @@
+"""Claims of book/part2/local-and-global: each number in the prose, checked independently."""
+
+import numpy as np
+import pytest
+
+import dlopt
+
+TILT = 0.5
+
+
+def _gd_1d(x, tilt, lr=0.05, steps=300):
+    for _ in range(steps):
+        x = x - lr * (4 * x**3 - 4 * x + tilt)
+    return x
+
+
+def test_double_well_critical_points_and_values():
+    roots = np.sort(np.roots([4, 0, -4, TILT]).real)
+    np.testing.assert_allclose(roots, [-1.057, 0.127, 0.930], atol=5e-4)
+    J = (roots**2 - 1) ** 2 + TILT * roots
+    np.testing.assert_allclose(J[[0, 2]], [-0.515, 0.483], atol=5e-4)
+    assert J[2] - J[0] == pytest.approx(1.0, abs=0.01)
+
+
+def test_starting_side_of_the_ridge_decides_the_well():
+    ridge = np.sort(np.roots([4, 0, -4, TILT]).real)[1]
+    for x0 in [-1.8, -0.6, 0.05, 0.2, 0.8, 1.8]:
+        end = _gd_1d(x0, TILT)
+        assert (end > ridge) == (x0 > ridge)
+        assert abs(end - (0.930 if x0 > ridge else -1.057)) < 1e-3
+
+
+def test_steep_tilt_exercise():
+    roots = np.sort(np.roots([4, 0, -4, 1.5]).real)
+    np.testing.assert_allclose(roots, [-1.1514, 0.5, 0.6514], atol=1e-4)
+    ends = np.array([_gd_1d(x0, 1.5) for x0 in np.linspace(-2, 2, 41)])
+    assert np.mean(ends > 0.5) == pytest.approx(15 / 41)
+    assert 8 / (3 * np.sqrt(3)) == pytest.approx(1.54, abs=0.005)
+
+
+@pytest.fixture(scope="module")
+def least_squares():
+    digits = dlopt.data.digits()
+    X, Y = digits.X[:300], np.eye(10)[digits.y[:300]]
+    A = np.hstack([X, np.ones((300, 1))])
+    net = dlopt.nn.mlp([64, 10], loss="mse")
+    theta0 = net.init(np.random.default_rng(0))
+    P = np.vstack([theta0[:640].reshape(64, 10), theta0[640:]])
+    return A, Y, P
+
+
+def test_bound_holds_and_is_hundreds_to_thousands_of_times_loose(least_squares):
+    A, Y, P = least_squares
+    n = len(A)
+    H = A.T @ A / n
+    eigenvalues, vectors = np.linalg.eigh(H)
+    L = eigenvalues[-1]
+    assert L == pytest.approx(11.67, abs=0.01)
+    assert np.sum(eigenvalues < 1e-12) >= 3  # constant pixels: no strong convexity
+    P_star = np.linalg.lstsq(A, Y, rcond=None)[0]
+    # the minimizer closest to P: remove the null-space-free part of the difference
+    D = vectors.T @ (P - P_star)
+    D[eigenvalues > 1e-10] = 0
+    P_close = P_star + vectors @ D
+    R2 = np.sum((P - P_close) ** 2)
+    assert R2 == pytest.approx(428.1, abs=0.1)
+    J_star = 0.5 * np.sum((A @ P_star - Y) ** 2) / n
+    ratios = {}
+    for k in range(1, 501):
+        P = P - (1 / L) * A.T @ (A @ P - Y) / n
+        gap = 0.5 * np.sum((A @ P - Y) ** 2) / n - J_star
+        bound = L * R2 / (2 * k)
+        assert gap <= bound
+        ratios[k] = bound / gap
+        if k == 450:
+            assert gap <= 0.02
+        if k == 449:
+            assert gap > 0.02
+    assert 5000 < ratios[1] < 7000
+    assert 200 < ratios[500] < 400
+    assert L * 428.1 / (2 * 0.02) == pytest.approx(125_000, rel=0.01)
+
+
+def test_distance_is_dominated_by_tiny_curvature(least_squares):
+    A, Y, P = least_squares
+    H = A.T @ A / len(A)
+    eigenvalues, vectors = np.linalg.eigh(H)
+    P_star = np.linalg.lstsq(A, Y, rcond=None)[0]
+    D = vectors.T @ (P - P_star)
+    positive = eigenvalues > 1e-10
+    R2_per = np.sum(D[positive] ** 2, axis=1)
+    small = eigenvalues[positive] < 0.01 * eigenvalues[-1]
+    assert R2_per[small].sum() / R2_per.sum() > 0.9
