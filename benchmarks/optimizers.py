@@ -7,6 +7,9 @@ or writes, once) divided by the bandwidth of a large ``numpy.copyto``
 measured at the start of the same run. The objective returns a precomputed
 gradient, so the optimizer alone is timed (its gradient check included).
 Single-threaded: BLAS threads are pinned to 1 before numpy is imported.
+Times are CPU time of this thread (``time.thread_time``), best of several
+repeats, so that other processes sharing the machine do not count while
+they hold the core; they still compete for caches and memory bandwidth.
 
 Run: ``make bench`` or ``python benchmarks/optimizers.py``.
 """
@@ -48,18 +51,18 @@ class ConstantGradient:
 def best_time(run, budget: float = 0.15, repeats: int = 5) -> float:
     """The best, over ``repeats``, of the mean time of ``run()`` over about ``budget`` seconds."""
     run()
-    start, calls = time.perf_counter(), 0
-    while time.perf_counter() - start < budget / repeats or calls < 2:
+    start, calls = time.thread_time(), 0
+    while time.thread_time() - start < budget / repeats or calls < 2:
         run()
         calls += 1
-    per_call = (time.perf_counter() - start) / calls
+    per_call = (time.thread_time() - start) / calls
     number = max(2, int(budget / repeats / per_call))
     best = float("inf")
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = time.thread_time()
         for _ in range(number):
             run()
-        best = min(best, (time.perf_counter() - start) / number)
+        best = min(best, (time.thread_time() - start) / number)
     return best
 
 
