@@ -75,6 +75,8 @@ INSPECT = """async () => {
       .map(a => a.href),
     liveOutputs: document.querySelectorAll('.tag_live-widget .cell_output').length,
     learningGoals: Boolean(goals),
+    sidebar: [...document.querySelectorAll('.bd-sidebar-primary nav a.reference.internal')]
+      .map(a => [a.href, a.textContent.trim()]),
     citations: document.querySelectorAll('.citation').length,
   };
 }"""
@@ -283,9 +285,18 @@ def chapter_pages() -> list[str]:
     ]
 
 
+def test_chapters_are_numbered_in_the_sidebar(visits, server):
+    sidebar = dict(visits["book/intro.html"].report["sidebar"])
+    titles = {page: sidebar.get(f"{server}/{page}", "") for page in chapter_pages()}
+    unnumbered = {page: title for page, title in titles.items() if not re.match(r"\d+\. ", title)}
+    assert not unnumbered, "chapters of numbered parts must show their number in the sidebar"
+
+
 def test_chapters_open_with_learning_goals(visits):
     chapters = chapter_pages()
     assert chapters, "no numbered part in _toc.yml"
+    missing = [page for page in chapters if page not in visits]
+    assert not missing, "chapters in _toc.yml without a built page"
     assert not [page for page in chapters if not visits[page].report["learningGoals"]], (
         "a chapter must start with a ':::{admonition} Learning goals' before its first section"
     )
