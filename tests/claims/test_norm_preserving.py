@@ -1,0 +1,137 @@
+"""Claims of book/part4/norm-preserving: each number in the prose, checked independently."""
+
+import functools
+
+import numpy as np
+import pytest
+
+import dlopt
+from dlopt import init
+from dlopt.nn import mlp
+from dlopt.optim import SGD
+
+
+def product_singular_values(weights, L, m=64):
+    rng = np.random.default_rng(0)
+    product = np.eye(m)
+    for _ in range(L):
+        product = product @ weights((m, m), rng)
+    return np.linalg.svd(product, compute_uv=False)
+
+
+def test_gaussian_products_spread_and_orthogonal_products_do_not():
+    gaussian = functools.partial(init.normal, std=1 / 8)
+    s1 = product_singular_values(gaussian, 1)
+    assert 0.005 < s1[-1] < 0.02 and 1.5 < s1[0] < 2.5  # "about 0.01 to 2"
+    s20 = product_singular_values(gaussian, 20)
+    assert np.log10(s20[0] / s20[-1]) > 16
+    np.testing.assert_allclose(product_singular_values(init.orthogonal, 20), 1.0, atol=1e-12)
+
+
+def test_product_of_scaled_orthogonal_matrices_has_singular_values_g_to_the_L():
+    # independent construction: rotations in the plane, scaled by g
+    g, L = 1.1, 7
+    angles = np.random.default_rng(0).uniform(0, 2 * np.pi, L)
+    product = np.eye(2)
+    for a in angles:
+        product = product @ (g * np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]]))
+    np.testing.assert_allclose(np.linalg.svd(product, compute_uv=False), g**L)
+
+
+def linear_losses():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((256, 16))
+    task = dlopt.data.Dataset(X, X @ (rng.standard_normal((16, 16)) / 4))
+    out = {}
+    for name, weights in [
+        ("gauss", functools.partial(init.normal, std=0.25)),
+        ("orth", init.orthogonal),
+    ]:
+        for depth in [1, 8, 16]:
+            net = mlp([16] * (depth + 1), "identity", loss="mse")
+            theta0 = np.zeros(net.size)
+            init.init_network(net, theta0, np.random.default_rng(1), weights=weights, biases=0.0)
+            run = dlopt.fit(net, SGD(lr=0.01), task, epochs=30, batch_size=16, seed=0,
+                            theta0=theta0)  # fmt: skip
+            out[name, depth] = run.extras["train_loss"]
+    return out
+
+
+def test_orthogonal_start_makes_depth_cheap_in_a_linear_network():
+    loss = linear_losses()
+    assert loss["gauss", 1][30] < loss["gauss", 8][30] < loss["gauss", 16][30]
+    assert loss["gauss", 16][30] / loss["gauss", 1][30] > 400  # "more than 400"
+    assert 100 < loss["gauss", 16][30] / loss["gauss", 1][30] < 1000  # "hundreds of times"
+    for depth in (8, 16):
+        assert loss["orth", depth][5] < loss["orth", 1][5]  # ahead in the first epochs
+        assert loss["orth", depth][30] / loss["orth", 1][30] < 15
+
+
+def tanh_profile(weights, depth=20, width=100):
+    digits = dlopt.data.digits()
+    x = digits.X[:200]
+    x = (x - x.mean(axis=0)) / (x.std(axis=0) + 1e-8)
+    net = mlp([64] + [width] * depth + [10], "tanh")
+    theta = np.zeros(net.size)
+    init.init_network(net, theta, np.random.default_rng(0), weights=weights, biases=0.0)
+    # Jacobian by central finite differences through the network's own layers
+    hidden = mlp([64] + [width] * depth, "tanh")
+    sub = theta[: hidden.size].copy()
+    # the hidden-only network ends with a Dense layer: append the last tanh by hand
+    eps, x0 = 1e-6, x[:1]
+    J = np.empty((64, width))
+    for i in range(64):
+        e = np.zeros((1, 64))
+        e[0, i] = eps
+        J[i] = (np.tanh(hidden.forward(sub, x0 + e)) - np.tanh(hidden.forward(sub, x0 - e)))[0]
+    J /= 2 * eps
+    std_last = np.tanh(hidden.forward(sub, x)).std()
+    return std_last, np.linalg.svd(J, compute_uv=False)
+
+
+def test_tanh_jacobians_and_signal():
+    _, s_g = tanh_profile(functools.partial(init.normal, std=0.1))
+    std_o, s_o = tanh_profile(init.orthogonal)
+    std_o53, s_o53 = tanh_profile(functools.partial(init.orthogonal, gain=5 / 3))
+    assert s_g[0] / s_g[-1] > 1e6  # "more than six orders of magnitude", "millions"
+    assert s_o[0] / s_o[-1] == pytest.approx(14, abs=1)  # "about 14"
+    assert s_o53[0] / s_o53[-1] > 1e5  # stretched again
+    assert std_o < 0.2 < 0.6 < std_o53  # the signal fades with g = 1, not with 5/3
+
+
+def test_sparse_total_input_std_is_root_k():
+    assert np.sqrt(15) == pytest.approx(3.87, abs=0.005)
+    rng = np.random.default_rng(5)
+    for m in (64, 1024):
+        W = init.sparse((m, 400), rng, k=15)
+        assert np.all(np.count_nonzero(W, axis=0) == 15)
+        x = rng.standard_normal((3000, m))
+        assert (x @ W).std() == pytest.approx(np.sqrt(15), rel=0.1)
+
+
+def test_orthogonality_is_lost_in_training():
+    digits = dlopt.data.digits()
+    train, val, _ = digits.split([0.2, 0.3, 0.5], seed=0)
+    net = mlp([64, 64, 64, 10], "tanh")
+    result = {}
+    for name, weights in [("orth", init.orthogonal), ("glorot", init.glorot_uniform)]:
+        theta0 = np.zeros(net.size)
+        init.init_network(net, theta0, np.random.default_rng(0), weights=weights, biases=0.0)
+        run = dlopt.fit(net, SGD(lr=0.1), train, epochs=15, batch_size=20, seed=0,
+                        theta0=theta0, validation=val)  # fmt: skip
+        W0, W1, W15 = (net.layer_params(run.thetas[e], 2)["W"] for e in (0, 1, 15))
+        result[name] = [np.linalg.norm(W.T @ W - np.eye(64)) / 8 for W in (W0, W1, W15)]
+        result[name + " acc"] = run.extras["val_accuracy"][-1]
+        result[name + " steps"] = run.steps
+    assert result["orth"][0] < 1e-12
+    assert result["orth"][1] > 0.05
+    assert result["orth"][2] == pytest.approx(result["glorot"][0], abs=0.05)
+    assert abs(result["orth acc"] - result["glorot acc"]) < 0.01
+    assert result["glorot acc"] > result["orth acc"]
+    assert 200 <= result["orth steps"] <= 300  # "a few hundred steps"
+
+
+def test_gain_window_for_fifty_layers():
+    assert 2 ** (-1 / 50) == pytest.approx(0.9862, abs=5e-5)
+    assert 2 ** (1 / 50) == pytest.approx(1.0140, abs=5e-5)
+    assert 1.1**50 == pytest.approx(117.39, abs=0.01)
