@@ -32,9 +32,11 @@ CHROMIUM_FLAGS = [
 
 
 def find_chromium() -> str | None:
-    """The system Chromium: $CHROMIUM, else the first of chromium / chromium-browser on PATH."""
-    candidates = [os.environ.get("CHROMIUM"), "/usr/bin/chromium", "chromium", "chromium-browser"]
-    for name in filter(None, candidates):
+    """$CHROMIUM when set (a path or a command name), else chromium or chromium-browser on PATH."""
+    names = (
+        [os.environ["CHROMIUM"]] if "CHROMIUM" in os.environ else ["chromium", "chromium-browser"]
+    )
+    for name in names:
         path = shutil.which(name)
         if path:
             return path
