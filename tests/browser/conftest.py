@@ -88,10 +88,6 @@ def server(html_dir):
 
 
 @pytest.fixture(scope="session")
-def browser(chromium_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
+def chromium_launch_options(chromium_path) -> dict:
+    """Keyword arguments for Playwright's ``chromium.launch``: the system browser, headless."""
+    return {"executable_path": chromium_path, "args": CHROMIUM_FLAGS}

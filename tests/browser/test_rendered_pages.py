@@ -9,6 +9,7 @@ a launch note instead of an empty box, chapters open with their learning goals.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import html.parser
 import pathlib
@@ -124,18 +125,21 @@ def built_pages(html_dir) -> dict[str, str | None]:
     return pages
 
 
-def visit(context, base: str, page: str) -> Visit:
-    failed, external, errors = [], [], []
-    tab = context.new_page()
+TABS = 3  # pages open at once
 
-    def route(r):
+
+async def visit(context, base: str, page: str) -> Visit:
+    failed, external, errors = [], [], []
+    tab = await context.new_page()
+
+    async def route(r):
         if r.request.url.startswith(base):
-            r.continue_()
+            await r.continue_()
         else:
             external.append(r.request.url)
-            r.abort()
+            await r.abort()
 
-    tab.route("**/*", route)
+    await tab.route("**/*", route)
     tab.on("requestfailed", lambda req: req.url.startswith(base) and failed.append(req.url))
     tab.on(
         "response",
@@ -143,35 +147,71 @@ def visit(context, base: str, page: str) -> Visit:
     )
     tab.on("pageerror", lambda exc: errors.append(str(exc)))
     start = time.perf_counter()
-    tab.goto(f"{base}/{page}", wait_until="load")
-    report = tab.evaluate(INSPECT)
-    moved = tab.evaluate(MOVE_SLIDERS) if report["animationSliders"] else []
+    await tab.goto(f"{base}/{page}", wait_until="load")
+    report = await tab.evaluate(INSPECT)
+    moved = await tab.evaluate(MOVE_SLIDERS) if report["animationSliders"] else []
     seconds = time.perf_counter() - start
     if page in SCREENSHOT_PAGES:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         name = page.replace("/", "_").replace(".html", ".png")
-        tab.screenshot(path=str(SCREENSHOTS / name), full_page=SCREENSHOT_PAGES[page])
-    tab.close()
+        await tab.screenshot(path=str(SCREENSHOTS / name), full_page=SCREENSHOT_PAGES[page])
+    await tab.close()
     return Visit(page, seconds, failed, external, errors, report, moved)
 
 
+async def search(context, base: str, query: str) -> list[str]:
+    """The result links the book's search page lists for ``query``."""
+    tab = await context.new_page()
+    await tab.goto(f"{base}/search.html?q={urllib.parse.quote(query)}", wait_until="load")
+    await tab.wait_for_selector("#search-results ul.search li", timeout=10000)
+    hits = await tab.eval_on_selector_all(
+        "#search-results ul.search li a", "els => els.map(e => e.href)"
+    )
+    await tab.close()
+    return hits
+
+
+async def browse(launch_options, base: str, pages: list[str]):
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(**launch_options)
+        context = await browser.new_context(viewport={"width": 1280, "height": 900})
+        await context.route(
+            "**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort()
+        )
+        gate = asyncio.Semaphore(TABS)
+
+        async def one(page):
+            async with gate:
+                return await visit(context, base, page)
+
+        visits = await asyncio.gather(*(one(page) for page in pages))
+        hits = await search(context, base, "gradient")
+        await browser.close()
+    return {v.page: v for v in visits}, hits
+
+
 @pytest.fixture(scope="session")
-def visits(browser, server, html_dir) -> dict[str, Visit]:
-    start = time.perf_counter()
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    pages = built_pages(html_dir)
-    result = {page: visit(context, server, page) for page, target in pages.items() if not target}
-    context.close()
-    total = time.perf_counter() - start
+def browsing(chromium_launch_options, server, html_dir):
+    """Every page visited once (TABS at a time), and one search; a summary is written."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    slowest = max(result.values(), key=lambda v: v.seconds)
+    pages = [page for page, target in built_pages(html_dir).items() if not target]
+    start = time.perf_counter()
+    visits, hits = asyncio.run(browse(chromium_launch_options, server, pages))
+    total = time.perf_counter() - start
+    slowest = max(visits.values(), key=lambda v: v.seconds)
     summary = (
-        f"browser tests: {len(result)} pages visited in {total:.1f} s "
+        f"browser tests: {len(visits)} pages visited in {total:.1f} s "
         f"(slowest {slowest.page}: {slowest.seconds:.1f} s)\n"
     )
     (SCREENSHOTS / "summary.txt").write_text(summary)
     print(summary)
-    return result
+    return visits, hits, total
+
+
+@pytest.fixture(scope="session")
+def visits(browsing) -> dict[str, Visit]:
+    return browsing[0]
 
 
 def offenders(visits, key) -> dict[str, object]:
@@ -306,17 +346,12 @@ def test_bibliography_is_on_one_page(visits):
     assert offenders(visits, lambda v: v.report["citations"]).keys() == {"book/references.html"}
 
 
-def test_search_finds_a_chapter(browser, server):
-    tab = browser.new_page()
-    tab.route("**/*", lambda r: r.continue_() if r.request.url.startswith(server) else r.abort())
-    tab.goto(f"{server}/search.html?q=gradient", wait_until="load")
-    tab.wait_for_selector("#search-results ul.search li", timeout=10000)
-    hits = tab.eval_on_selector_all("#search-results ul.search li a", "els => els.map(e => e.href)")
-    tab.close()
+def test_search_finds_a_chapter(browsing):
+    hits = browsing[1]
     found = {urllib.parse.urlsplit(h).path.lstrip("/") for h in hits}
     assert found & set(chapter_pages()), hits
 
 
-def test_browser_time_is_small(visits):
-    total = sum(v.seconds for v in visits.values())
+def test_browser_time_is_small(browsing):
+    visits, _, total = browsing
     assert total < 60, f"{len(visits)} pages took {total:.1f} s"
