@@ -53,14 +53,6 @@ def is_finite(g: np.ndarray) -> bool:
     )
 
 
-def check_gradient(g, shape) -> np.ndarray:
-    """Return g as an array; raise what ``_checks.finite_array("gradient", g, shape)`` raises."""
-    g = np.asarray(g)
-    if g.shape != shape or not is_finite(g):
-        _checks.finite_array("gradient", g, shape)
-    return g
-
-
 class Workspace:
     """Output arrays for θ, reused once the caller has let go of them.
 

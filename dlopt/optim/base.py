@@ -6,6 +6,7 @@ import copy
 
 import numpy as np
 
+from dlopt import _checks
 from dlopt.optim import _fast
 from dlopt.schedules import Schedule
 
@@ -36,7 +37,8 @@ class Optimizer:
 
     def gradient(self, objective, theta) -> np.ndarray:
         """Ask ``objective`` for ∇J(θ) and check its shape and finiteness."""
-        return _fast.check_gradient(objective.grad(theta), np.shape(theta))
+        g = objective.grad(theta)
+        return _checks.finite_array("gradient", g, np.shape(theta))
 
     def learning_rate(self, k: int) -> float:
         """εₖ, the learning rate of step k (counted from 0)."""
