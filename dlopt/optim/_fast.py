@@ -4,9 +4,10 @@ Every first-order box is written as a plain function of whole arrays, e.g.
 the momentum box ``box(theta, g, v, *, epsilon, alpha) -> (theta, v)``, that
 reads like the algorithm in the notes. :func:`run_box` runs such a box.
 
-- Small vectors (at most one block): the box runs once on the whole arrays
-  and its results become the new θ and the new state. The cost is the box's
-  few numpy operations plus a fused finiteness check of g (one dot product).
+- Small vectors (at most one block, or θ of more than one dimension): the
+  box runs once on the whole arrays and its results become the new θ and
+  the new state. The cost is the box's few numpy operations plus a
+  finiteness check of g (one dot product).
 - Large vectors: the box runs on cache-sized blocks (:data:`BLOCK_BYTES` per
   array), so its temporaries live in cache and main memory sees each array
   read (and θ and the state written) about once per step. The state arrays
