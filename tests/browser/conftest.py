@@ -15,11 +15,14 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 HTML = ROOT / "_build" / "html"
+SUMMARY = ROOT / "_build" / "screenshots" / "summary.txt"
+LOADED = time.time()
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -91,3 +94,9 @@ def server(html_dir):
 def chromium_launch_options(chromium_path) -> dict:
     """Keyword arguments for Playwright's ``chromium.launch``: the system browser, headless."""
     return {"executable_path": chromium_path, "args": CHROMIUM_FLAGS}
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the browser run's summary (pages checked, time), written by the worker that ran it."""
+    if SUMMARY.exists() and SUMMARY.stat().st_mtime >= LOADED:
+        terminalreporter.write_line(SUMMARY.read_text().strip())

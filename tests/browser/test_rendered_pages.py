@@ -205,7 +205,6 @@ def browsing(chromium_launch_options, server, html_dir):
         f"(slowest {slowest.page}: {slowest.seconds:.1f} s)\n"
     )
     (SCREENSHOTS / "summary.txt").write_text(summary)
-    print(summary)
     return visits, hits, total
 
 
