@@ -1,18 +1,20 @@
 """The one place where the first-order optimizers are made fast.
 
-Every first-order box is written as a plain function of whole arrays, e.g.
-the momentum box ``box(theta, g, v, *, epsilon, alpha) -> (theta, v)``, that
-reads like the algorithm in the notes. :func:`run_box` runs such a box.
+Every first-order box ends with the same line, apply update: θ ← θ + Δθ.
+What differs is how Δθ is computed, and that part of each box is written as
+a plain function of whole arrays that reads like the algorithm in the notes,
+e.g. the momentum box ``box(g, v, *, epsilon, alpha) -> (Δθ, v)``.
+:func:`run_box` runs such a box and applies θ ← θ + Δθ.
 
 - Small vectors (at most one block, or θ of more than one dimension): the
-  box runs once on the whole arrays and its results become the new θ and
-  the new state. The cost is the box's few numpy operations plus a
+  box runs once on the whole arrays; θ + Δθ and its new state arrays are
+  the results. The cost is the box's few numpy operations plus a
   finiteness check of g (one dot product).
 - Large vectors: the box runs on cache-sized blocks (:data:`BLOCK_BYTES` per
   array), so its temporaries live in cache and main memory sees each array
   read (and θ and the state written) about once per step. The state arrays
-  are updated in place, block by block, and the new θ goes into an output
-  array that is recycled when nothing outside the optimizer still refers to
+  are updated in place, block by block, and θ + Δθ is written straight into
+  an output array that is recycled when nothing outside the optimizer still refers to
   it (see :class:`Workspace`), which spares the operating system from
   mapping and zeroing a fresh array on every step.
 
@@ -86,11 +88,11 @@ class Workspace:
 
 
 def run_box(box, theta, g, state: dict, names: tuple[str, ...], workspace: Workspace, scalars):
-    """Run ``box(theta, g, *state[names], **scalars) -> (theta, *new state)``.
+    """Run ``box(g, *state[names], **scalars) -> (Δθ, *new state)``; return θ + Δθ.
 
-    ``theta`` is never modified; the new θ is returned with θ's dtype. Missing
-    state arrays (``None``) start at zero. g is cast to θ's dtype and checked:
-    a wrong shape or a non-finite entry raises before θ is written, and, for
+    ``theta`` is never modified; the new θ has θ's dtype. Missing state
+    arrays (``None``) start at zero. g is cast to θ's dtype and checked: a
+    wrong shape or a non-finite entry raises before θ is written, and, for
     vectors of at most one block, before the state is touched (see the module
     docstring for longer ones).
     """
@@ -105,17 +107,18 @@ def run_box(box, theta, g, state: dict, names: tuple[str, ...], workspace: Works
     if theta.size * theta.itemsize <= BLOCK_BYTES or theta.ndim != 1:
         if not is_finite(g):
             _checks.finite_array("gradient", g)
-        new_theta, *new_state = box(theta, g, *arrays, **scalars)
+        delta_theta, *new_state = box(g, *arrays, **scalars)
         for name, new in zip(names, new_state, strict=True):
             state[name] = new
-        return new_theta
-    block = BLOCK_BYTES // theta.itemsize
+        return theta + delta_theta
     out = workspace.empty_like(theta)
+    block = BLOCK_BYTES // theta.itemsize
     for start in range(0, theta.size, block):
         b = slice(start, start + block)
         if not is_finite(g[b]):
             _checks.finite_array("gradient", g)
-        out[b], *new_state = box(theta[b], g[b], *(a[b] for a in arrays), **scalars)
+        delta_theta, *new_state = box(g[b], *(a[b] for a in arrays), **scalars)
+        np.add(theta[b], delta_theta, out=out[b])
         for a, new in zip(arrays, new_state, strict=True):
             a[b] = new
     return out

@@ -67,7 +67,7 @@ class Adam(Optimizer):
         return theta
 
     @staticmethod
-    def box(theta, g, s, r, *, epsilon, rho1, rho2, delta, t, inside=False, correct=True):
+    def box(g, s, r, *, epsilon, rho1, rho2, delta, t, inside=False, correct=True):
         s = rho1 * s + (1 - rho1) * g  # update biased first moment estimate
         r = rho2 * r + (1 - rho2) * g * g  # update biased second moment estimate
         s_hat = s / (1 - rho1**t) if correct else s  # correct bias in first moment
@@ -76,5 +76,4 @@ class Adam(Optimizer):
             delta_theta = -epsilon * s_hat / np.sqrt(r_hat + delta)  # the notes' variant
         else:
             delta_theta = -epsilon * s_hat / (np.sqrt(r_hat) + delta)  # compute update
-        theta = theta + delta_theta  # apply update
-        return theta, s, r
+        return delta_theta, s, r

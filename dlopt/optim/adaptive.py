@@ -34,11 +34,10 @@ class AdaGrad(Optimizer):
         return theta
 
     @staticmethod
-    def box(theta, g, r, *, epsilon, delta):
+    def box(g, r, *, epsilon, delta):
         r = r + g * g  # accumulate squared gradient
         delta_theta = -epsilon / (delta + np.sqrt(r)) * g  # compute update
-        theta = theta + delta_theta  # apply update
-        return theta, r
+        return delta_theta, r
 
 
 class RMSProp(Optimizer):
@@ -83,15 +82,13 @@ class RMSProp(Optimizer):
         return theta
 
     @staticmethod
-    def box(theta, g, r, *, epsilon, rho, delta):
+    def box(g, r, *, epsilon, rho, delta):
         r = rho * r + (1 - rho) * g * g  # accumulate squared gradient
         delta_theta = -epsilon / np.sqrt(delta + r) * g  # compute update
-        theta = theta + delta_theta  # apply update
-        return theta, r
+        return delta_theta, r
 
     @staticmethod
-    def nesterov_box(theta, g, r, v, *, epsilon, rho, delta, alpha):
+    def nesterov_box(g, r, v, *, epsilon, rho, delta, alpha):
         r = rho * r + (1 - rho) * g * g  # accumulate squared gradient
         v = alpha * v - epsilon / np.sqrt(delta + r) * g  # compute velocity update
-        theta = theta + v  # apply update
-        return theta, r, v
+        return v, r, v  # Δθ = v (apply update: θ ← θ + v), and the new r, v

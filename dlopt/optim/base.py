@@ -45,12 +45,13 @@ class Optimizer:
         return self.lr(k) if isinstance(self.lr, Schedule) else self.lr
 
     def update(self, box, theta, g, names: tuple[str, ...] = (), **scalars):
-        """Apply ``box`` to θ, g and the state arrays ``names``; return the new θ.
+        """Apply update: θ ← θ + Δθ, with Δθ computed by ``box`` from g and the state.
 
-        The box is the algorithm's update written on whole arrays; how it is
-        run fast (blocks, in-place state, recycled outputs) and how g is
-        checked (shape, finiteness: ``FloatingPointError`` naming "gradient")
-        is :func:`dlopt.optim._fast.run_box`'s business.
+        ``box(g, *state arrays named by names, **scalars) -> (Δθ, *new state)``
+        is the algorithm's box written on whole arrays; how it is run fast
+        (blocks, in-place state, recycled outputs) and how g is checked
+        (shape, finiteness: ``FloatingPointError`` naming "gradient") is
+        :func:`dlopt.optim._fast.run_box`'s business.
         """
         return _fast.run_box(box, theta, g, self.state, names, self.workspace, scalars)
 

@@ -33,10 +33,9 @@ class Momentum(Optimizer):
         return theta
 
     @staticmethod
-    def box(theta, g, v, *, epsilon, alpha):
+    def box(g, v, *, epsilon, alpha):
         v = alpha * v - epsilon * g  # compute velocity update
-        theta = theta + v  # apply update
-        return theta, v
+        return v, v  # Δθ = v (apply update: θ ← θ + v), and the new v
 
 
 class Nesterov(Momentum):
