@@ -133,3 +133,12 @@ def test_exercise_saddle_free_newton_doubles_y():
         g = np.array([2 * theta[0], -2 * theta[1]])
         theta = theta - g / 2.0  # |H| = diag(2, 2)
     np.testing.assert_allclose(theta, [0.0, 0.32])
+
+
+def test_zero_weights_are_a_critical_point_of_the_deep_tanh_network():
+    moons = dlopt.data.two_moons(200, noise=0.1, seed=0)
+    net = dlopt.nn.mlp([2, 8, 8, 8, 2], activation="tanh")
+    assert np.sum(moons.y == 0) == np.sum(moons.y == 1)  # balanced classes
+    value, g = net.loss_and_grad(np.zeros(net.size), moons.X, moons.y)
+    assert value == pytest.approx(np.log(2))
+    np.testing.assert_allclose(g, 0.0, atol=1e-15)  # zero up to rounding of the mean
