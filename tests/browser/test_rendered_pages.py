@@ -67,6 +67,8 @@ INSPECT = """async () => {
     animationSliders: [...document.querySelectorAll('.animation input[type=range]')].map(e => e.id),
     widgetViews: document.querySelectorAll(
       'script[type="application/vnd.jupyter.widget-view+json"]').length,
+    widgetState: document.querySelectorAll(
+      'script[type="application/vnd.jupyter.widget-state+json"]').length,
     emptyOutputs: outputs.filter(o => o.getBoundingClientRect().height < 2).length,
     liveCells: document.querySelectorAll('.tag_live-widget').length,
     liveNotes: [...document.querySelectorAll('.tag_live-widget .live-widget-note')]
@@ -292,6 +294,7 @@ def test_every_slider_on_a_static_page_works(visits):
 
 def test_no_empty_widget_boxes(visits):
     assert not offenders(visits, lambda v: v.report["widgetViews"] or v.report["emptyOutputs"])
+    assert not offenders(visits, lambda v: v.report["widgetState"]), "unused widget state shipped"
     assert not offenders(
         visits,
         lambda v: v.report["liveOutputs"] or v.report["liveNotes"] != v.report["liveCells"],
