@@ -142,3 +142,11 @@ def test_zero_weights_are_a_critical_point_of_the_deep_tanh_network():
     value, g = net.loss_and_grad(np.zeros(net.size), moons.X, moons.y)
     assert value == pytest.approx(np.log(2))
     np.testing.assert_allclose(g, 0.0, atol=1e-15)  # zero up to rounding of the mean
+
+
+@pytest.mark.parametrize(("y0", "steps"), [(0.01, 26), (1e-6, 76)])
+def test_escape_time_grows_like_log_of_one_over_the_offset(y0, steps):
+    y, k = y0, 0
+    while abs(y) <= 1:  # gradient descent on -y^2 with eps = 0.1
+        y, k = y + 0.1 * 2 * y, k + 1
+    assert k == steps == math.ceil(math.log(1 / y0) / math.log(1.2))
