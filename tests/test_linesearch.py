@@ -1,5 +1,6 @@
 """Line searches: the strong Wolfe conditions checked afresh, the exact step from its formula."""
 
+import inspect
 import re
 
 import numpy as np
@@ -131,9 +132,12 @@ def test_bad_constants_are_rejected_by_name():
 def test_constants_are_exported_and_documented():
     names = ["C1", "C2", "INITIAL_STEP", "GROWTH", "MAX_BRACKET_ITERATIONS",
              "MAX_ZOOM_ITERATIONS", "ZOOM_SAFEGUARD"]  # fmt: skip
+    source = inspect.getsource(linesearch)
     for name in names:
         assert name in linesearch.__all__
-        documented = re.search(rf"^{name} = (\S+)$", linesearch.__doc__, re.MULTILINE)
+        # autodoc documents a module constant from the `#:` comment right above it
+        documented = re.search(rf"^#: .+\n(?:#: .*\n)*{name} = (\S+)$", source, re.MULTILINE)
+        assert documented, f"{name} has no #: comment"
         assert float(documented.group(1)) == getattr(linesearch, name)
     assert (C1, C2) == (1e-4, 0.1) and 0 < C1 < C2 < 1
     assert linesearch.GROWTH > 1 and 0 < linesearch.ZOOM_SAFEGUARD < 0.5

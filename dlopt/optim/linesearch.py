@@ -12,28 +12,7 @@ step ε; conjugate gradient (Algorithm 8 of the notes) asks for
   sufficient decrease   φ(ε) ≤ φ(0) + C1 ε φ'(0),
   curvature             |φ'(ε)| ≤ C2 |φ'(0)|.
 
-The constants, named as the search uses them:
-
-C1 = 1e-4
-    Sufficient-decrease constant: the step must achieve at least this
-    fraction of the decrease the tangent line promises.
-C2 = 0.1
-    Curvature constant, 0 < C1 < C2 < 1. Nocedal & Wright recommend 0.1 for
-    conjugate gradient (0.9 suits quasi-Newton methods); a small C2 means a
-    nearly exact search, which keeps the CG directions nearly conjugate.
-INITIAL_STEP = 1.0
-    First trial step when the caller gives no better guess.
-GROWTH = 2.0
-    Bracketing: while no interval is known to contain an acceptable step,
-    the trial step is multiplied by this factor.
-MAX_BRACKET_ITERATIONS = 30
-    Trial steps tried while bracketing before giving up ("max_iterations").
-MAX_ZOOM_ITERATIONS = 30
-    Trial steps tried inside a bracket before giving up ("max_iterations").
-ZOOM_SAFEGUARD = 0.1
-    Inside a bracket [a, b] the cubic interpolant's minimizer is used only if
-    it lies at least this fraction of b − a away from both ends; otherwise
-    the search bisects, so every zoom iteration shrinks the bracket.
+The constants the search uses are module attributes, each documented below.
 
 Both searches return a :class:`LineSearchResult` and never raise on a bad
 line: the status says what happened ("converged", "not_descent",
@@ -52,12 +31,25 @@ import numpy as np
 from dlopt import _checks
 from dlopt.optim.newton import checked_hessian
 
+#: Sufficient-decrease constant: the step must achieve at least this fraction
+#: of the decrease the tangent line promises.
 C1 = 1e-4
+#: Curvature constant, 0 < C1 < C2 < 1. Nocedal & Wright recommend 0.1 for
+#: conjugate gradient (0.9 suits quasi-Newton methods); a small C2 means a
+#: nearly exact search, which keeps the CG directions nearly conjugate.
 C2 = 0.1
+#: First trial step when the caller gives no better guess.
 INITIAL_STEP = 1.0
+#: Bracketing: while no interval is known to contain an acceptable step, the
+#: trial step is multiplied by this factor.
 GROWTH = 2.0
+#: Trial steps tried while bracketing before giving up ("max_iterations").
 MAX_BRACKET_ITERATIONS = 30
+#: Trial steps tried inside a bracket before giving up ("max_iterations").
 MAX_ZOOM_ITERATIONS = 30
+#: Inside a bracket [a, b] the cubic interpolant's minimizer is used only if it
+#: lies at least this fraction of b − a away from both ends; otherwise the
+#: search bisects, so every zoom iteration shrinks the bracket.
 ZOOM_SAFEGUARD = 0.1
 
 __all__ = [
