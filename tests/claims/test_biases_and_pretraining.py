@@ -190,3 +190,13 @@ def test_transfer_from_low_to_high_digits_fits_faster_and_generalizes_worse():
     assert r["train_loss"][5] == pytest.approx(0.93, abs=0.005)
     assert t["val_accuracy"][5] == pytest.approx(0.83, abs=0.005)
     assert r["val_accuracy"][5] == pytest.approx(0.90, abs=0.006)
+
+
+def test_sigmoid_of_two_and_entropy_bound():
+    assert 1 / (1 + math.exp(-2.0)) == pytest.approx(0.88, abs=0.005)
+    # H(c) <= log K, with equality for the uniform distribution
+    rng = np.random.default_rng(0)
+    for _ in range(100):
+        c = rng.dirichlet(np.ones(10))
+        assert -np.sum(c * np.log(c)) < math.log(10)
+    assert -np.sum(np.full(10, 0.1) * np.log(0.1)) == pytest.approx(math.log(10))

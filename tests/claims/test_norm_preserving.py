@@ -135,3 +135,12 @@ def test_gain_window_for_fifty_layers():
     assert 2 ** (-1 / 50) == pytest.approx(0.9862, abs=5e-5)
     assert 2 ** (1 / 50) == pytest.approx(1.0140, abs=5e-5)
     assert 1.1**50 == pytest.approx(117.39, abs=0.01)
+
+
+def test_variance_one_over_m_preserves_the_squared_norm_on_average():
+    # E||xW||^2 = sum_j sum_i x_i^2 E[W_ij^2] = m * ||x||^2 / m for an m x m matrix
+    m = 64
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal(m)
+    norms = [np.sum((x @ (rng.standard_normal((m, m)) / np.sqrt(m))) ** 2) for _ in range(4000)]
+    assert np.mean(norms) == pytest.approx(x @ x, rel=0.01)
