@@ -119,3 +119,19 @@ def test_exercise_2_more_data_turns_later_and_lower():
     assert losses[low] == pytest.approx(0.11, abs=0.005)
     assert losses[-1] > losses[low]
     assert round(net.size / len(more)) == 27
+
+
+def test_cross_entropy_gradient_is_softmax_minus_one_hot_and_never_zero():
+    rng = np.random.default_rng(4)
+    scores, label = rng.standard_normal(5) * 3, 2
+
+    def loss(o):
+        return np.log(np.sum(np.exp(o))) - o[label]
+
+    h = 1e-6
+    numeric = np.array([(loss(scores + h * e) - loss(scores - h * e)) / (2 * h) for e in np.eye(5)])
+    formula = np.exp(scores) / np.exp(scores).sum() - np.eye(5)[label]
+    np.testing.assert_allclose(numeric, formula, atol=1e-8)
+    _, grad = dlopt.nn.SoftmaxCrossEntropy().value_and_grad(scores[None, :], np.array([label]))
+    np.testing.assert_allclose(grad[0], formula, atol=1e-12)
+    assert formula[label] < 0  # p_y < 1 for every finite score vector
