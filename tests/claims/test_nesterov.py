@@ -1,0 +1,156 @@
+"""Claims of book/part3/nesterov: each number in the prose, checked independently.
+
+The box form and the library form (stored parameter φ = θ + αv) are written
+out here by hand; quadratic runs use the matrix A directly, stochastic runs a
+hand minibatch loop with closed-form least-squares gradients.
+"""
+
+import cmath
+import math
+
+import numpy as np
+import pytest
+
+import dlopt
+from dlopt.data import minibatches
+from dlopt.optim import Nesterov
+from dlopt.problems import Rosenbrock, quadratic_with_condition
+
+
+def _box(grad, theta0, eps, alpha, steps, nesterov=True):
+    """Algorithm 3 (or 2 with nesterov=False): iterates theta_k and velocities v_k."""
+    theta, v = np.array(theta0, dtype=float), np.zeros(len(theta0))
+    thetas, vs = [theta], [v]
+    for _ in range(steps):
+        g = grad(theta + alpha * v) if nesterov else grad(theta)
+        v = alpha * v - eps * g
+        theta = theta + v
+        thetas.append(theta)
+        vs.append(v)
+    return np.array(thetas), np.array(vs)
+
+
+def _library(grad, phi0, eps, alpha, steps):
+    """The stored parameter is the look-ahead point: phi <- phi + alpha v_new - eps g(phi)."""
+    phi, v = np.array(phi0, dtype=float), np.zeros(len(phi0))
+    out = [phi]
+    for _ in range(steps):
+        g = grad(phi)
+        v = alpha * v - eps * g
+        phi = phi + alpha * v - eps * g
+        out.append(phi)
+    return np.array(out)
+
+
+def _pytorch(grad, p0, lr, momentum, steps):
+    """torch.optim.SGD(nesterov=True, dampening=0): b <- mu b + g; p <- p - lr (g + mu b)."""
+    p, b = np.array(p0, dtype=float), np.zeros(len(p0))
+    out = [p]
+    for _ in range(steps):
+        g = grad(p)
+        b = momentum * b + g
+        p = p - lr * (g + momentum * b)
+        out.append(p)
+    return np.array(out)
+
+
+def test_library_form_is_the_look_ahead_point_of_dlopt_nesterov():
+    rosen = Rosenbrock()
+    eps, alpha = 0.0005, 0.9
+    opt = Nesterov(lr=eps, alpha=alpha)
+    theta, thetas, vs = np.array([-1.5, 2.0]), [], []
+    for _ in range(2000):
+        thetas.append(theta)
+        vs.append(np.zeros(2) if opt.state["v"] is None else opt.state["v"].copy())
+        theta = opt.step(theta, rosen)
+    thetas.append(theta)
+    vs.append(opt.state["v"].copy())
+    phi = np.array(thetas) + alpha * np.array(vs)
+    grads = np.array([rosen.grad(p) for p in phi[:-1]])
+    residual = phi[1:] - (phi[:-1] + alpha * np.array(vs)[1:] - eps * grads)
+    assert np.abs(residual).max() < 1e-15
+    assert np.abs(phi).max() == pytest.approx(2.05, abs=0.005)
+    np.testing.assert_allclose(phi, _library(rosen.grad, [-1.5, 2.0], eps, alpha, 2000), atol=1e-12)
+    # box form written by hand gives the same look-ahead points
+    box_thetas, box_vs = _box(rosen.grad, [-1.5, 2.0], eps, alpha, 2000)
+    np.testing.assert_allclose(box_thetas + alpha * box_vs, phi, atol=1e-12)
+    # theta and phi agree to four decimals at the end
+    np.testing.assert_allclose(np.round(thetas[-1], 4), np.round(phi[-1], 4))
+
+
+def test_pytorch_buffer_is_minus_v_over_eps():
+    q = quadratic_with_condition(100.0, dim=2, seed=1)
+    grad = lambda t: q.A @ t  # noqa: E731
+    lib = _library(grad, [-1.2, 0.2], 0.005, 0.95, 200)
+    torch_like = _pytorch(grad, [-1.2, 0.2], 0.005, 0.95, 200)
+    np.testing.assert_allclose(torch_like, lib, rtol=1e-10, atol=1e-14)
+
+
+def _radius(p, q):
+    d = cmath.sqrt(p * p - 4 * q)
+    return max(abs((p + d) / 2), abs((p - d) / 2))
+
+
+def test_nesterov_damps_the_steep_direction():
+    q = quadratic_with_condition(100.0, dim=2, seed=1)
+    np.testing.assert_allclose(q.eigenvalues, [1.0, 100.0])
+    steep = np.linalg.eigh(q.A)[1][:, -1]
+    eps, alpha = 0.005, 0.95
+    grad = lambda t: q.A @ t  # noqa: E731
+    J = lambda path: 0.5 * np.einsum("ki,ij,kj->k", path, q.A, path)  # noqa: E731
+    mom, _ = _box(grad, [-1.2, 0.2], eps, alpha, 300, nesterov=False)
+    nes, _ = _box(grad, [-1.2, 0.2], eps, alpha, 300)
+    assert abs(np.array([-1.2, 0.2]) @ steep) == pytest.approx(0.97, abs=0.005)
+    assert abs(mom[20] @ steep) == pytest.approx(0.46, abs=0.005)
+    assert abs(nes[20] @ steep) < 1e-3
+    ratio = J(mom)[300] / J(nes)[300]
+    assert 500 < ratio < 2000  # about a thousand
+    # radii from the two characteristic polynomials
+    assert _radius(1 + alpha - eps * 100, alpha) == pytest.approx(math.sqrt(0.95))
+    assert math.sqrt(0.95) == pytest.approx(0.975, abs=5e-4)
+    assert _radius((1 + alpha) * 0.5, alpha * 0.5) == pytest.approx(math.sqrt(0.95 * 0.5))
+    assert math.sqrt(0.475) == pytest.approx(0.69, abs=0.005)
+    assert _radius((1 + alpha) * (1 - eps), alpha * (1 - eps)) == pytest.approx(0.972, abs=5e-4)
+    assert _radius(1 + alpha - eps, alpha) == pytest.approx(0.975, abs=5e-4)
+    # the error recursion of the text, e_{k+1} = (1+a)(1-el) e_k - a(1-el) e_{k-1}
+    e = nes @ steep
+    c = 1 - eps * 100
+    np.testing.assert_allclose(e[2:], (1 + alpha) * c * e[1:-1] - alpha * c * e[:-2], atol=1e-14)
+
+
+def test_noisy_gradients_erase_the_advantage():
+    data = dlopt.data.linear_regression(10_000, d=20, noise=0.5, seed=0)
+    D = np.column_stack([data.X, np.ones(len(data))])
+    theta_star = np.linalg.lstsq(D, data.y, rcond=None)[0]
+    H = D.T @ D / len(data)
+    results = {}
+    for seed in (0, 1):
+        for nesterov in (False, True):
+            rng = np.random.default_rng(seed)
+            theta, v, path = np.zeros(21), np.zeros(21), []
+            for _ in range(2):
+                for idx in minibatches(len(data), 10, rng):
+                    path.append(theta)
+                    Db, yb = D[idx], data.y[idx]
+                    at = theta + 0.9 * v if nesterov else theta
+                    v = 0.9 * v - 0.005 * (Db.T @ (Db @ at - yb) / len(idx))
+                    theta = theta + v
+            err = np.array(path) - theta_star
+            excess = 0.5 * np.einsum("ki,ij,kj->k", err, H, err)
+            results[nesterov, seed] = (int(np.argmax(excess < 0.1)), excess[1000:].mean())
+    assert [results[n, s][0] for s in (0, 1) for n in (False, True)] == [44, 44, 49, 50]
+    for seed in (0, 1):
+        ratio = results[True, seed][1] / results[False, seed][1]
+        assert ratio == pytest.approx(0.95, abs=0.01)  # about 5% lower
+    seed_gap = results[False, 1][1] / results[False, 0][1] - 1
+    assert seed_gap > 0.05  # the seeds differ by more than the methods
+
+
+def test_one_step_solves_a_direction_when_eps_lambda_is_one():
+    grad = lambda t: 100.0 * t  # noqa: E731
+    nes, _ = _box(grad, [1.0], 0.01, 0.9, 6)
+    np.testing.assert_array_equal(nes[1:, 0], 0.0)
+    mom, _ = _box(grad, [1.0], 0.01, 0.9, 40, nesterov=False)
+    assert mom[2, 0] == pytest.approx(-0.9)
+    pairs = np.hypot(mom[1:, 0], mom[:-1, 0])  # amplitude of the circling pair
+    assert (pairs[-1] / pairs[-21]) ** (1 / 20) == pytest.approx(math.sqrt(0.9), rel=0.02)
