@@ -144,3 +144,16 @@ def test_large_start_trains_fastest_but_generalizes_worse():
     assert runs[1.0]["val_accuracy"][30] == pytest.approx(0.913, abs=0.0005)
     assert runs[0.1]["train_loss"][3] > 2.2  # barely moves at first
     assert runs[0.1]["train_loss"][30] == max(r["train_loss"][30] for r in runs.values())
+
+
+def test_exercise_random_biases_break_the_symmetry():
+    moons = dlopt.data.two_moons(200, noise=0.1, seed=0)
+    net = mlp([2, 8, 2], "tanh")
+    theta0 = np.zeros(net.size)
+    init.init_network(
+        net, theta0, np.random.default_rng(0), weights=0.5,
+        biases=lambda shape, rng: rng.normal(size=shape),
+    )  # fmt: skip
+    run = dlopt.fit(net, SGD(lr=0.5), moons, epochs=200, batch_size=20, seed=0, theta0=theta0)
+    assert np.ptp(net.layer_params(run.theta, 0)["W"], axis=1).max() > 1.0
+    assert run.extras["train_accuracy"][-1] == 1.0
