@@ -9,6 +9,11 @@ NOTEBOOKS = $(shell find book -name '*.ipynb' -not -path '*/_build/*' -not -path
 export MPLBACKEND := module://matplotlib_inline.backend_inline
 export PYTHONHASHSEED := 0
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
+# One BLAS thread: on 2 shared cores, threaded BLAS makes small matrix work up to 20x slower,
+# and a fixed thread count keeps floating-point summation order (and stored outputs) stable.
+export OPENBLAS_NUM_THREADS := 1
+export OMP_NUM_THREADS := 1
+export MKL_NUM_THREADS := 1
 
 .PHONY: setup book test unit notebooks browser lint format refresh bench lab clean
 
