@@ -156,3 +156,15 @@ def test_exercise_numbers():
     assert round(math.log(1e-6) / math.log(12 / 13)) == 173
     error = np.linalg.norm(_heavy_ball(np.diag([1.0, 25.0]), [1.0, 1.0], 1 / 9, 4 / 9, 60), axis=1)
     assert (error[60] / error[30]) ** (1 / 30) == pytest.approx(0.68, abs=0.005)
+
+
+def test_static_slider_frames(valley):
+    final = {}
+    for alpha in (0.0, 0.5, 0.66, 0.67, 0.75, 0.85, 0.95, 0.99):
+        with np.errstate(over="ignore", invalid="ignore"):
+            theta = _heavy_ball(valley.A, [1.0, 1.0], EPS_STAR, alpha, 100)[-1]
+        final[alpha] = 0.5 * theta @ valley.A @ theta if np.all(np.isfinite(theta)) else np.inf
+    assert final[0.0] > 1e6 and final[0.5] > 1e6  # diverge: eps* is above their limit
+    converging = {a: j for a, j in final.items() if a >= 0.66}
+    assert min(converging, key=converging.get) == 0.67  # the frame next to alpha* = 0.669
+    assert final[0.67] < final[0.75] < final[0.85] < final[0.95] < final[0.99]

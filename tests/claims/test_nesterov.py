@@ -154,3 +154,17 @@ def test_one_step_solves_a_direction_when_eps_lambda_is_one():
     assert mom[2, 0] == pytest.approx(-0.9)
     pairs = np.hypot(mom[1:, 0], mom[:-1, 0])  # amplitude of the circling pair
     assert (pairs[-1] / pairs[-21]) ** (1 / 20) == pytest.approx(math.sqrt(0.9), rel=0.02)
+
+
+def test_static_slider_frames():
+    q = quadratic_with_condition(100.0, dim=2, seed=1)
+    grad = lambda t: q.A @ t  # noqa: E731
+    final = {}
+    for alpha in (0.0, 0.5, 0.8, 0.9, 0.95, 0.97, 0.99):
+        theta = _box(grad, [-1.2, 0.2], 0.005, alpha, 150)[0][-1]
+        final[alpha] = 0.5 * theta @ q.A @ theta
+    assert min(final, key=final.get) == 0.9
+    assert final[0.9] == pytest.approx(4e-8, rel=0.1)
+    assert final[0.0] > 0.01 and final[0.5] > 0.01  # creeping
+    assert final[0.9] < final[0.95] < final[0.97] < final[0.99]
+    assert final[0.99] == pytest.approx(6e-3, rel=0.1)
