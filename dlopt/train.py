@@ -9,6 +9,7 @@ objective per step (the "sample a minibatch" line of Algorithm 1 of the notes).
 
 from __future__ import annotations
 
+import itertools
 import sys
 import time
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ class Record:
     - ``losses``, ``grad_norms``: J(θ_k) and ‖∇J(θ_k)‖ at each iterate (the
       minibatch loss and gradient for :func:`fit`);
     - ``stopped``: why the run ended; ``wall_time`` in seconds;
-    - ``extras``: per-epoch metrics of :func:`fit` (see there);
+    - ``extras``: per-epoch (and, on request, per-step) metrics of :func:`fit` (see there);
     - ``step_sizes``: ‖θ_{k+1} − θ_k‖ for each update (computed from ``thetas``
       when not given), so ``steps`` is its length;
     - ``best``: the row of ``thetas`` that early stopping restored, or None.
@@ -161,7 +162,7 @@ def fit(
     optimizer,
     train_set,
     *,
-    epochs: int,
+    epochs: int | None = None,
     batch_size: int,
     seed: int,
     theta0=None,
@@ -169,6 +170,9 @@ def fit(
     patience: int | None = None,
     sampler=None,
     callback=None,
+    steps: int | None = None,
+    replace: bool = False,
+    record_full_loss: bool = False,
     progress: bool = False,
 ) -> Record:
     """Train ``net`` on ``train_set`` with ``optimizer`` for at most ``epochs`` epochs.
@@ -177,9 +181,11 @@ def fit(
     J_B(θ) = (1/|B|) Σ_{i∈B} L(f(x⁽ⁱ⁾; θ), y⁽ⁱ⁾) and calls
     ``optimizer.step(theta, J_B)``. Minibatches come from
     ``sampler(epoch, rng)`` if given (epochs counted from 1), else from shuffled batches of
-    ``batch_size`` without replacement (:func:`dlopt.data.minibatches`); one
+    ``batch_size`` without replacement (:func:`dlopt.data.minibatches`), or, with
+    ``replace=True``, of indices drawn independently with replacement; one
     ``np.random.default_rng(seed)`` drives the start ``net.init(rng)`` (unless
-    ``theta0``) and the sampling.
+    ``theta0``) and the sampling. ``steps`` stops the run after that many updates
+    (``stopped == "steps"``); give ``epochs``, ``steps`` or both.
 
     After every epoch e (and at the start, e = 0) the record keeps θ in
     ``thetas[e]`` and in ``extras`` the arrays ``train_loss`` and, with
@@ -191,9 +197,19 @@ def fit(
     loss, and ``record.theta`` is the θ of lowest validation loss (``record.best``
     its row). ``callback(k, theta, loss)``, called with θ_k and the minibatch loss
     before update k as in :func:`minimize`, stops the run by returning True.
-    ``progress=True`` prints a text bar to stderr (off by default).
+    ``record_full_loss=True`` also keeps ``extras["full_loss"][k]``, the loss J(θ_k) on the
+    whole of ``train_set`` at the θ_k of each minibatch loss ``losses[k]`` (one extra
+    forward pass over the data per step), for a curve free of minibatch noise.
+    ``progress=True`` prints a text bar to stderr (off by default; needs ``epochs``).
     """
-    epochs = _checks.positive_int("epochs", epochs)
+    if epochs is None and steps is None:
+        raise ValueError("give epochs or steps (or both), got epochs=None and steps=None")
+    if epochs is not None:
+        epochs = _checks.positive_int("epochs", epochs)
+    if steps is not None:
+        steps = _checks.positive_int("steps", steps)
+    if progress and epochs is None:
+        raise ValueError("progress=True needs epochs, got epochs=None")
     batch_size = _checks.positive_int("batch_size", batch_size)
     if patience is not None:
         patience = _checks.positive_int("patience", patience)
@@ -207,15 +223,16 @@ def fit(
         from dlopt.data import minibatches
 
         def sampler(epoch, rng):
-            return minibatches(len(train_set), batch_size, rng)
+            return minibatches(len(train_set), batch_size, rng, replace=replace)
 
     metrics = ("loss", "accuracy") if np.issubdtype(train_set.y.dtype, np.integer) else ("loss",)
     sets = {"train": train_set} if validation is None else {"train": train_set, "val": validation}
     extras = {"epoch_end": [], **{f"{name}_{m}": [] for name in sets for m in metrics}}
+    full = extras.setdefault("full_loss", []) if record_full_loss else None
     thetas, losses, norms, sizes = [], [], [], []
     stopped, best, wait = "epochs", None, 0
     start = time.perf_counter()
-    for epoch in range(epochs + 1):
+    for epoch in itertools.count() if epochs is None else range(epochs + 1):
         thetas.append(theta.copy())
         extras["epoch_end"].append(len(sizes))
         for name, data in sets.items():
@@ -226,7 +243,7 @@ def fit(
         if patience is not None:
             improved = best is None or extras["val_loss"][-1] < extras["val_loss"][best]
             best, wait = (epoch, 0) if improved else (best, wait + 1)
-        if epoch == epochs or stopped == "callback":
+        if epoch == epochs or stopped in ("callback", "steps"):
             break
         if patience is not None and wait >= patience:
             stopped = "patience"
@@ -237,12 +254,17 @@ def fit(
             loss, g = objective.value_and_grad(theta)
             losses.append(_checks.finite_scalar(f"loss at step {k}", loss))
             norms.append(float(np.linalg.norm(_checks.finite_array(f"gradient at step {k}", g))))
+            if full is not None:
+                full.append(float(net.loss(theta, train_set.X, train_set.y)))
             if callback is not None and callback(k, theta, loss):
                 stopped = "callback"
                 break
             new = optimizer.step(theta, objective)
             sizes.append(float(np.linalg.norm(new - theta)))
             theta = new
+            if len(sizes) == steps:
+                stopped = "steps"
+                break
     return Record(
         thetas=np.array(thetas),
         losses=np.array(losses),

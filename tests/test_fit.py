@@ -213,10 +213,53 @@ def test_bad_arguments_are_named():
         dlopt.fit(net, opt, data, epochs=0, batch_size=3, seed=0)
     with pytest.raises(ValueError, match="batch_size"):
         dlopt.fit(net, opt, data, epochs=1, batch_size=-2, seed=0)
+    with pytest.raises(ValueError, match="give epochs or steps"):
+        dlopt.fit(net, opt, data, batch_size=3, seed=0)
+    with pytest.raises(ValueError, match="steps"):
+        dlopt.fit(net, opt, data, steps=0, batch_size=3, seed=0)
+    with pytest.raises(ValueError, match="progress=True needs epochs"):
+        dlopt.fit(net, opt, data, steps=2, batch_size=3, seed=0, progress=True)
     with pytest.raises(ValueError, match="patience=3 needs a validation set"):
         dlopt.fit(net, opt, data, epochs=1, batch_size=3, seed=0, patience=3)
     with np.errstate(all="ignore"), pytest.raises(FloatingPointError, match="loss at step 1"):
         dlopt.fit(net, GD(1e200), data, epochs=3, batch_size=3, seed=0, sampler=full_batch)
+
+
+def test_steps_stop_mid_epoch_and_full_loss_is_recorded_per_step():
+    # one example per step in order 0, 1, 2: step k moves coordinate k from 0 halfway to y_k
+    y = np.array([2.0, 4.0, 6.0])
+    data = Data(np.eye(3), y)
+
+    def in_order(epoch, rng):
+        return [np.array([0]), np.array([1]), np.array([2])]
+
+    run = dlopt.fit(
+        LinearNet(3), GD(0.5), data, steps=2, batch_size=1, seed=0, theta0=np.zeros(3),
+        sampler=in_order, record_full_loss=True,
+    )  # fmt: skip
+    assert run.stopped == "steps" and run.steps == 2
+    np.testing.assert_allclose(run.theta, [1.0, 2.0, 0.0])
+    # full loss ½ mean (θ − y)² at θ_0 = 0: (4 + 16 + 36)/6; at θ_1 = (1, 0, 0): (1 + 16 + 36)/6
+    np.testing.assert_allclose(run.extras["full_loss"], [56 / 6, 53 / 6])
+    np.testing.assert_allclose(run.losses, [2.0, 8.0])  # the minibatch losses at θ_0, θ_1
+    # snapshots at the start and where the run stopped, one partial epoch later
+    np.testing.assert_array_equal(run.extras["epoch_end"], [0, 2])
+    both = dlopt.fit(LinearNet(3), GD(0.5), data, epochs=1, steps=5, batch_size=1, seed=0,
+                     sampler=in_order)  # fmt: skip
+    assert both.stopped == "epochs" and both.steps == 3  # whichever limit comes first
+
+
+def test_replace_draws_batches_with_replacement():
+    # a batch of 4 out of 3 examples is only possible with replacement; the indices are the
+    # rng's next draw after net.init's three normals
+    data = Data(np.eye(3), [1.0, 2.0, 3.0])
+    rng = np.random.default_rng(0)
+    theta0 = rng.standard_normal(3)
+    first = rng.integers(0, 3, size=(1, 4))[0]
+    run = dlopt.fit(LinearNet(3), GD(0.1), data, steps=20, batch_size=4, seed=0, replace=True)
+    assert run.steps == 20  # over 20 epochs of ⌈3/4⌉ = 1 batch each
+    np.testing.assert_array_equal(run.thetas[0], theta0)
+    np.testing.assert_allclose(run.losses[0], 0.5 * np.mean((theta0[first] - data.y[first]) ** 2))
 
 
 def test_mlp_learns_two_moons():
