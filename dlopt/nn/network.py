@@ -73,6 +73,15 @@ class Network:
         """The outputs o (pre-softmax scores for cross-entropy) on the inputs ``X``."""
         return self._forward(theta, X, train)[0]
 
+    def activations(self, theta, X, train: bool = False) -> list[np.ndarray]:
+        """The output of every layer on the inputs ``X``, first to last: [f₁(x), f₂(f₁(x)), …, o].
+
+        Evaluation mode by default, like :meth:`loss`. Entry ``i`` is the output of
+        ``self.layers[i]``; the last entry is :meth:`forward`'s o. For the hidden
+        units alone see :func:`dlopt.init.diagnostics.hidden_activations`.
+        """
+        return [out for out, _ in self._passes(theta, X, train)]
+
     def loss(self, theta, X, y, train: bool = False) -> float:
         """The mean loss on (X, y), in evaluation mode by default (like :meth:`accuracy`):
         a layer such as batch normalization then uses its running statistics and
@@ -108,13 +117,16 @@ class Network:
         return float(np.mean(out.argmax(axis=1) == labels))
 
     def _forward(self, theta, X, train):
+        passes = list(self._passes(theta, X, train))
+        return passes[-1][0], [cache for _, cache in passes]
+
+    def _passes(self, theta, X, train):
+        """(output, cache) of each layer in turn on the inputs ``X``."""
         theta = self._check_theta(theta)
         x = np.asarray(X, dtype=theta.dtype)
-        caches = []
         for i, layer in enumerate(self.layers):
             x, cache = layer.forward(self.layer_params(theta, i), x, train)
-            caches.append(cache)
-        return x, caches
+            yield x, cache
 
     def _check_theta(self, theta) -> np.ndarray:
         if not isinstance(theta, np.ndarray):
