@@ -1,0 +1,158 @@
+"""Claims of book/part3/adaptive: each number in the prose, checked independently.
+
+The runs are recomputed with hand-written loops on explicit gradients (the matrix
+diag(1, 100) and the Rosenbrock formula written out here), not with ``dlopt.optim``;
+the bias-correction factors come from their closed form (1 − ρ₁ᵗ)/√(1 − ρ₂ᵗ).
+"""
+
+import math
+
+import numpy as np
+import pytest
+
+A = np.diag([1.0, 100.0])  # the scaled valley J = (theta1^2 + 100 theta2^2) / 2
+THETA0 = np.array([1.0, 1.0])
+
+
+def _valley(c=1.0):
+    return (lambda th: 0.5 * c * th @ A @ th), (lambda th: c * A @ th)
+
+
+def _rosenbrock_grad(th):
+    x, y = th
+    return np.array([-400 * x * (y - x * x) - 2 * (1 - x), 200 * (y - x * x)])
+
+
+def _run(grad, theta0, steps, method, lr, rho=0.9, rho1=0.9, rho2=0.999, delta=None,
+         inside=False, correct=True, record=None):  # fmt: skip
+    theta = np.array(theta0, dtype=float)
+    s, r = np.zeros_like(theta), np.zeros_like(theta)
+    out = [theta]
+    for t in range(1, steps + 1):
+        g = grad(theta)
+        if method == "sgd":
+            step = lr * g
+        elif method == "adagrad":
+            r = r + g * g
+            step = lr * g / ((1e-7 if delta is None else delta) + np.sqrt(r))
+        elif method == "rmsprop":
+            r = rho * r + (1 - rho) * g * g
+            step = lr * g / np.sqrt((1e-6 if delta is None else delta) + r)
+        else:  # adam
+            d = 1e-8 if delta is None else delta
+            s = rho1 * s + (1 - rho1) * g
+            r = rho2 * r + (1 - rho2) * g * g
+            s_hat = s / (1 - rho1**t) if correct else s
+            r_hat = r / (1 - rho2**t) if correct else r
+            step = lr * s_hat / (np.sqrt(r_hat + d) if inside else np.sqrt(r_hat) + d)
+        theta = theta - step
+        if record is not None:
+            record.append((r[0] / (1 - rho2**t)) if method == "adam" else r[0])
+        out.append(theta)
+    return np.array(out)
+
+
+def test_badly_scaled_valley():
+    value, grad = _valley()
+    assert value(THETA0) == pytest.approx(50.5)
+    gd = _run(grad, THETA0, 300, "sgd", 2 / 101)
+    assert value(gd[300]) == pytest.approx(3.1e-4, rel=0.01)  # "J ≈ 3·10⁻⁴"
+    assert value(_run(grad, THETA0, 300, "adagrad", 0.5)[300]) < 1e-20
+    assert value(_run(grad, THETA0, 300, "rmsprop", 0.005)[300]) < 1e-20
+    assert value(_run(grad, THETA0, 300, "adam", 0.05)[300]) < 1e-12
+    # the first AdaGrad step is about -eps * sign(g): the same length on both axes
+    first = _run(grad, THETA0, 1, "adagrad", 0.5)[1] - THETA0
+    np.testing.assert_allclose(first, [-0.5, -0.5], rtol=1e-6)
+
+
+@pytest.fixture(scope="module")
+def rosenbrock_runs():
+    runs = {}
+    for method, lr in [("adagrad", 0.5), ("rmsprop", 0.01), ("adam", 0.02)]:
+        r = []
+        thetas = _run(_rosenbrock_grad, [-1.5, 2.0], 5000, method, lr, record=r)
+        runs[method] = (lr, np.array(r), thetas)
+    return runs
+
+
+def test_adagrad_stalls_on_rosenbrock(rosenbrock_runs):
+    lr, r, thetas = rosenbrock_runs["adagrad"]
+    assert r[1] == pytest.approx(4e5, rel=0.06)  # jumps in two steps to about 4e5
+    assert r.max() == pytest.approx(4.07e5, rel=0.01)
+    assert r[-1] == r.max()  # and stays there: the last 5000 steps add 7%
+    assert lr / math.sqrt(r[-1]) == pytest.approx(7.84e-4, rel=0.01)  # frozen near 8e-4
+    assert np.linalg.norm(thetas[-1] - 1) == pytest.approx(0.113, abs=0.002)  # 0.11 away
+
+
+def test_rmsprop_and_adam_recover(rosenbrock_runs):
+    _, r, thetas = rosenbrock_runs["rmsprop"]
+    assert r.max() == pytest.approx(2770, rel=0.01)  # about 2700
+    assert r[-1] == pytest.approx(34.2, rel=0.02)  # about 30
+    assert np.linalg.norm(thetas[-1] - 1) == pytest.approx(0.0346, abs=0.001)  # about 0.03
+    _, r, thetas = rosenbrock_runs["adam"]
+    assert r.max() / r[-1] > 1e4  # more than four orders of magnitude
+    assert np.linalg.norm(thetas[-1] - 1) < 1e-12  # machine precision
+
+
+def test_bias_correction_factors():
+    t = np.arange(1, 3001)
+    factor = (1 - 0.9**t) / np.sqrt(1 - 0.999**t)
+    assert factor[0] == pytest.approx(math.sqrt(10))
+    assert f"{factor[0]:.3f}" == "3.162"
+    assert factor.argmax() + 1 == 12 and f"{factor.max():.2f}" == "6.57"
+    assert factor[999] == pytest.approx(1.258, abs=5e-4)  # still 26% too long
+    assert (1 - 0.99) / math.sqrt(1 - 0.999) == pytest.approx(0.3162, abs=1e-4)
+    # the same numbers from a hand loop on the constant gradient (-1, -0.01)
+    grad = lambda th: np.array([-1.0, -0.01])  # noqa: E731
+    steps = np.abs(np.diff(_run(grad, [0, 0], 1000, "adam", 1e-3, correct=False)[:, 0])) / 1e-3
+    np.testing.assert_allclose(steps, factor[:1000], rtol=1e-6)
+    corrected = np.diff(_run(grad, [0, 0], 1000, "adam", 1e-3), axis=0) / 1e-3
+    np.testing.assert_allclose(corrected, 1.0, rtol=1e-6)  # both coordinates move by eps
+
+
+def test_scale_invariance():
+    tiny = _run(_valley(1e-3)[1], THETA0, 100, "adam", 0.05)
+    plain = _run(_valley()[1], THETA0, 100, "adam", 0.05)
+    gap = np.abs(tiny - plain).max()
+    assert 1e-6 < gap < 3e-5  # "agree to about 1e-5"
+    gd = _run(_valley(1e-3)[1], THETA0, 100, "sgd", 0.015)[100]
+    np.testing.assert_allclose(gd, [0.9985, 0.8606], atol=5e-5)
+    np.testing.assert_allclose(
+        _run(_valley()[1], THETA0, 100, "sgd", 0.015)[100], [0.2206, 0.0], atol=5e-5
+    )
+
+
+def test_notes_variant_against_textbook():
+    value, grad = _valley()
+    book = _run(grad, THETA0, 300, "adam", 0.05)
+    heavy = _run(grad, THETA0, 300, "adam", 0.05, rho1=0.99)
+    notes = _run(grad, THETA0, 300, "adam", 0.05, rho1=0.99, inside=True)
+    assert value(book[100]) < 1e-3
+    assert value(heavy[100]) == pytest.approx(3.98, abs=0.01)  # "near 4"
+    assert value(notes[100]) == pytest.approx(value(heavy[100]), rel=1e-6)  # on top of each other
+    assert value(book[300]) == pytest.approx(3.7e-13, rel=0.01)
+    assert value(notes[300]) == pytest.approx(0.032, abs=0.001)
+
+
+def test_delta_inside_the_root():
+    assert math.sqrt(1e-8) == pytest.approx(1e-4)
+    dist = {}
+    for c in (1.0, 1e-6):
+        for inside in (False, True):
+            th = _run(_valley(c)[1], THETA0, 100, "adam", 0.05, inside=inside)
+            dist[c, inside] = np.linalg.norm(th[-1])
+    assert dist[1.0, False] == pytest.approx(0.00596, abs=1e-5)
+    assert dist[1.0, True] == pytest.approx(0.00596, abs=1e-5)
+    assert dist[1e-6, False] == pytest.approx(0.0064, abs=5e-5)
+    assert dist[1e-6, True] == pytest.approx(0.951, abs=0.001)
+    assert np.linalg.norm(THETA0) == pytest.approx(1.41, abs=0.005)
+
+
+def test_adagrad_on_a_steady_slope():
+    k = np.arange(1, 10_001)
+    total = 0.01 * np.sum(1 / np.sqrt(k))
+    assert total == pytest.approx(0.01 * (2 * 100 - 1.46), abs=1e-4)  # 2 sqrt(k) - 1.46
+    assert total == pytest.approx(1.985, abs=5e-4)
+    grad = lambda th: np.array([-1.0, -0.01])  # noqa: E731
+    ada = _run(grad, [0, 0], 10_000, "adagrad", 0.01)
+    assert ada[-1, 0] == pytest.approx(total, rel=1e-5)
