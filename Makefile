@@ -70,3 +70,10 @@ lab: $(STAMP)
 
 clean:
 	rm -rf _build .pytest_cache .ruff_cache
+
+# The student edition in student/: every notebook of book/ with its solutions replaced by stubs
+# that raise NotImplementedError (tools/student_edition.py; book/instructors.md explains it).
+.PHONY: student
+student: $(STAMP)
+	rm -rf student
+	$(BIN)/python tools/student_edition.py --book book --out student
