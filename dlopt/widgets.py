@@ -1,14 +1,17 @@
-"""A live slider explorer: any optimizer on any 2-D objective, redrawn as sliders move.
+"""Live slider explorers: a figure of :mod:`dlopt.figures` redrawn as sliders move.
 
-:func:`explore` reads the hyperparameters of an optimizer class from its
-constructor's defaults and gives each a slider whose range suits it: a log
-slider for the learning rate ε (``lr``) and the stabiliser δ (``delta``),
-a linear slider on [0, 0.999] for the decay rates α, ρ, ρ₁, ρ₂ (``alpha``,
-``rho``, ``rho1``, ``rho2``), which must stay below 1. The start point θ₀ and
-the number of steps have sliders too. A redraw reruns the optimizer and moves
-the lines of a :class:`dlopt.animate.Panel`; the contours are drawn once.
-The figure reaches the notebook as a PNG in an ``ipywidgets.Image``, so it
-works with the default inline backend.
+:func:`explore` runs any optimizer on any 2-D objective (or objective factory)
+with a slider for every hyperparameter, the start θ₀ and the step count;
+:func:`explore_curves` shows whatever curves a function of named values
+returns. Both build an :class:`Explorer`: sliders over named values, and a
+redraw that hands their values to the figure's ``show``.
+
+:func:`slider` chooses a widget from a value: a log slider for the learning
+rate ε (``lr``), the stabiliser δ (``delta``) and other positive floats, a
+linear slider on [0, 0.999] for the decay rates α, ρ, ρ₁, ρ₂ (``alpha``,
+``rho``, ``rho1``, ``rho2``), which must stay below 1. The figure reaches the
+notebook as a PNG in an ``ipywidgets.Image``, so it works with the default
+inline backend.
 """
 
 from __future__ import annotations
@@ -17,65 +20,73 @@ import math
 import numbers
 
 import ipywidgets as widgets
-import numpy as np
 
-from dlopt import _checks, animate
+from dlopt import figures
 
 LOG_SLIDERS = ("lr", "delta")
 DECAY_SLIDERS = ("alpha", "rho", "rho1", "rho2")
 STYLE = {"description_width": "initial"}
 
 
-def slider(name: str, value) -> widgets.ValueWidget:
-    """A widget for one hyperparameter, ranged by its name and starting at ``value``.
+def slider(name: str, spec, value=None) -> widgets.ValueWidget:
+    """A widget for the value ``name``, from ``spec``.
 
-    ``lr``/``delta`` (and any other positive float): a log slider from 10⁻³ to
-    10² times the decade of ``value``; decay rates: [0, 0.999]; integers: 1 to
-    4·value; booleans: a checkbox.
+    ``spec`` is a widget (used as it is); a bool (a checkbox); a number, the
+    start of a slider ranged by the name: ``lr``/``delta`` and any other
+    positive float a log slider from 10⁻³ to 10² times the decade of the
+    number, decay rates [0, 0.999], integers 1 to 4·spec; a tuple (min, max)
+    or (min, max, step), a linear slider; a list, a slider over its entries.
+    The last two start at ``value`` if given, else at the middle.
     """
-    if isinstance(value, bool):
-        return widgets.Checkbox(value=value, description=name)
     common = {"description": name, "continuous_update": False, "style": STYLE}
-    if isinstance(value, numbers.Integral):
-        return widgets.IntSlider(value=value, min=1, max=max(4 * value, 2), **common)
-    if not isinstance(value, numbers.Real):
-        raise TypeError(f"no slider for {name}={value!r}: expected a number or a bool")
-    value = float(value)
-    if name in DECAY_SLIDERS or (value == 0 and name not in LOG_SLIDERS):
-        return widgets.FloatSlider(value=value, min=0.0, max=0.999, step=0.001, **common)
-    if not value > 0:
-        raise ValueError(f"a log slider needs {name} > 0, got {name}={value!r}")
-    decade = math.floor(math.log10(value))
+    if isinstance(spec, widgets.ValueWidget):
+        return spec
+    if isinstance(spec, list):
+        start = value if value in spec else spec[len(spec) // 2]
+        return widgets.SelectionSlider(options=spec, value=start, **common)
+    if isinstance(spec, tuple):
+        low, high, *step = spec
+        integer = all(isinstance(v, numbers.Integral) for v in spec)
+        start = value if value is not None else (low + high) // 2 if integer else (low + high) / 2
+        kind = widgets.IntSlider if integer else widgets.FloatSlider
+        step = step[0] if step else 1 if integer else (high - low) / 100
+        return kind(value=start, min=low, max=high, step=step, **common)
+    if isinstance(spec, bool):
+        return widgets.Checkbox(value=spec, description=name)
+    if isinstance(spec, numbers.Integral):
+        return widgets.IntSlider(value=spec, min=1, max=max(4 * spec, 2), **common)
+    if not isinstance(spec, numbers.Real):
+        raise TypeError(
+            f"no slider for {name}={spec!r}: expected a number, a bool, a tuple or a list"
+        )
+    spec = float(spec)
+    if name in DECAY_SLIDERS or (spec == 0 and name not in LOG_SLIDERS):
+        return widgets.FloatSlider(value=spec, min=0.0, max=0.999, step=0.001, **common)
+    if not spec > 0:
+        raise ValueError(f"a log slider needs {name} > 0, got {name}={spec!r}")
+    decade = math.floor(math.log10(spec))
     return widgets.FloatLogSlider(
-        value=value, base=10, min=decade - 3, max=decade + 2, step=0.05,
+        value=spec, base=10, min=decade - 3, max=decade + 2, step=0.05,
         readout_format=".3g", **common,
     )  # fmt: skip
 
 
 def _slidable(value) -> bool:
-    return isinstance(value, bool | numbers.Real)
+    return isinstance(value, bool | numbers.Real | widgets.ValueWidget)
 
 
 class Explorer(widgets.VBox):
-    """The explorer widget; ``sliders`` maps names to widgets, ``panel`` is the figure."""
+    """Sliders over named values above the picture of ``figure`` for their values.
 
-    def __init__(
-        self, objective, optimizer_class, hyperparameters, theta0, steps, xlim, ylim, log_levels
-    ):
-        self.objective, self.optimizer_class = objective, optimizer_class
-        self.xlim, self.ylim = xlim, ylim
-        self.fixed = {k: v for k, v in hyperparameters.items() if not _slidable(v)}
-        self.sliders = {k: slider(k, v) for k, v in hyperparameters.items() if _slidable(v)}
-        for i, (name, lim) in enumerate((("θ₀[0]", xlim), ("θ₀[1]", ylim))):
-            self.sliders[name] = widgets.FloatSlider(
-                value=theta0[i], min=lim[0], max=lim[1], step=(lim[1] - lim[0]) / 200,
-                description=name, continuous_update=False, style=STYLE,
-            )  # fmt: skip
-        self.sliders["steps"] = widgets.IntSlider(
-            value=steps, min=1, max=max(2 * steps, 10), description="steps",
-            continuous_update=False, style=STYLE,
-        )  # fmt: skip
-        self.panel = animate.Panel(objective, xlim, ylim, log_levels=log_levels)
+    ``figure`` is a :class:`dlopt.figures.Trajectory` or
+    :class:`dlopt.figures.Series`; ``sliders`` maps names to widgets; ``panel``
+    is the figure's canvas. A value the figure rejects (``ValueError``,
+    ``TypeError``, ``FloatingPointError``) leaves the last picture on screen
+    with the error message as its title.
+    """
+
+    def __init__(self, figure, sliders: dict):
+        self.figure, self.sliders, self.panel = figure, sliders, figure.panel
         self.image = widgets.Image(format="png")
         for widget in self.sliders.values():
             widget.observe(self.redraw, names="value")
@@ -86,17 +97,11 @@ class Explorer(widgets.VBox):
         self.redraw()
 
     def redraw(self, change=None) -> None:
-        """Rerun the optimizer with the slider values and refresh the picture."""
-        values = {name: widget.value for name, widget in self.sliders.items()}
-        theta0 = np.array([values.pop("θ₀[0]"), values.pop("θ₀[1]")])
-        steps = values.pop("steps")
+        """Show the figure for the slider values and refresh the picture."""
         try:
-            optimizer = self.optimizer_class(**values, **self.fixed)
-        except (ValueError, TypeError) as error:
+            self.figure.show({name: widget.value for name, widget in self.sliders.items()})
+        except (ValueError, TypeError, FloatingPointError) as error:
             self.panel.title.set_text(str(error))
-        else:
-            run = animate.trace(self.objective, optimizer, theta0, steps, self.xlim, self.ylim)
-            self.panel.update(*run)
         self.image.value = self.panel.png()
 
 
@@ -109,21 +114,59 @@ def explore(
     xlim,
     ylim,
     hyperparameters=None,
+    contours_of=None,
     log_levels=False,
 ) -> Explorer:
     """Sliders for every hyperparameter of ``optimizer_class``, θ₀ and the step count.
 
-    ``hyperparameters`` overrides the starting values of the class defaults
-    (and supplies any argument without a default); non-numeric ones (a
-    schedule, say) are passed through unchanged, without a slider.
-    ``log_levels`` spaces the contours logarithmically, for narrow valleys.
-    Returns the widget; display it as the last expression of a cell. An
-    optimizer that rejects a combination of values leaves the last run on
-    screen with its error message as the title.
+    ``objective`` may be a factory of named values (``lambda kappa=10.0:
+    quadratic_with_condition(kappa)``); its values get sliders too, and
+    ``optimizer_class`` may be a factory as well (see
+    :class:`dlopt.figures.Trajectory`, which also explains ``contours_of``).
+    ``hyperparameters`` overrides the starting values of the defaults (and
+    supplies any argument without a default); a widget there is that value's
+    slider; non-numeric values (a schedule, say) are passed through unchanged,
+    without a slider. ``log_levels`` spaces the contours logarithmically, for
+    narrow valleys. Returns the widget; display it as the last expression of a cell.
     """
-    steps = _checks.positive_int("steps", steps)
-    theta0 = np.asarray(theta0, dtype=float)
-    if theta0.shape != (2,):
-        raise ValueError(f"theta0 must be a point of the plane, shape (2,), got {theta0.shape}")
-    values = animate.hyperparameters(optimizer_class, hyperparameters)
-    return Explorer(objective, optimizer_class, values, theta0, steps, xlim, ylim, log_levels)
+    figure = figures.Trajectory(
+        objective, optimizer_class, theta0=theta0, steps=steps, xlim=xlim, ylim=ylim,
+        given=hyperparameters, contours_of=contours_of, log_levels=log_levels,
+    )  # fmt: skip
+    missing = sorted(set(figure.names) - set(figure.values))
+    if missing:
+        raise ValueError(f"no starting value for {missing}: give them in hyperparameters")
+    own = {k: v for k, v in figure.values.items() if k not in figures.START and _slidable(v)}
+    sliders = {name: slider(name, value) for name, value in own.items()}
+    for name, lim in zip(figures.START, (xlim, ylim), strict=False):
+        sliders[name] = widgets.FloatSlider(
+            value=figure.values[name], min=lim[0], max=lim[1], step=(lim[1] - lim[0]) / 200,
+            description=name, continuous_update=False, style=STYLE,
+        )  # fmt: skip
+    steps = figure.values["steps"]
+    sliders["steps"] = slider("steps", (1, max(2 * steps, 10)), steps)
+    return Explorer(figure, sliders)
+
+
+def explore_curves(compute, sliders=None, *, title=None, **options) -> Explorer:
+    """Sliders over the arguments of ``compute``, above the curves it returns.
+
+    ``compute(**values)`` returns a dict label → y, (x, y) or a number (a
+    horizontal line), as :class:`dlopt.figures.Lines` draws it; e.g.
+    ``lambda lr=0.05, b=4: {"excess": ..., "predicted floor": lr * c / b}``.
+    ``sliders`` maps argument names to slider specs (see :func:`slider`; tuples
+    and lists start at the argument's default); an argument left out gets a
+    slider from its default. ``title`` and ``options`` (``xlabel``, ``ylabel``,
+    ``logy``, ``xlim``, ``ylim``, ``styles``, ``figsize``, …) as in
+    :class:`dlopt.figures.Series`.
+    """
+    figure = figures.Series(compute, title=title, **{"figsize": (7, 3.4), **options})
+    unknown = sorted(set(sliders or {}) - set(figure.names))
+    if unknown:
+        raise ValueError(f"compute takes no argument {unknown}; it takes {figure.names}")
+    specs = {**figure.values, **(sliders or {})}
+    missing = [name for name in figure.names if name not in specs]
+    if missing:
+        raise ValueError(f"no slider or default for {missing}: give them in sliders")
+    values = figure.values
+    return Explorer(figure, {n: slider(n, specs[n], values.get(n)) for n in figure.names})

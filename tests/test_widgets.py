@@ -12,9 +12,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from dlopt import animate
+from dlopt import animate, figures
 from dlopt.problems import Quadratic
-from dlopt.widgets import explore, slider
+from dlopt.widgets import explore, explore_curves, slider
 
 BOWL = Quadratic(np.eye(2))
 WINDOW = {"xlim": (-2.0, 2.0), "ylim": (-2.0, 2.0)}
@@ -47,18 +47,35 @@ def test_slider_ranges_follow_the_hyperparameter():
         slider("lr", -1.0)
     with pytest.raises(TypeError, match="name='x'"):
         slider("name", "x")
+    # tuples: linear sliders starting at the given value or the middle; lists: their entries
+    scale = slider("scale", (0.5, 1.5, 0.05), 1.2)
+    assert isinstance(scale, widgets.FloatSlider) and (scale.min, scale.max, scale.step) == (
+        0.5, 1.5, 0.05,
+    ) and scale.value == pytest.approx(1.2)  # fmt: skip
+    assert slider("depth", (1, 9)).value == 5 and isinstance(
+        slider("depth", (1, 9)), widgets.IntSlider
+    )
+    batch = slider("b", [1, 2, 4, 8], 4)
+    assert isinstance(batch, widgets.SelectionSlider) and batch.value == 4
+    assert slider("b", [1, 2, 4, 8]).value == 4  # the middle entry
+    given = widgets.IntSlider(value=3)
+    assert slider("k", given) is given
 
 
 def test_hyperparameters_are_the_constructor_defaults_updated():
-    assert animate.hyperparameters(HeavyBall, {"lr": 0.5}) == {
+    assert figures.hyperparameters(HeavyBall, given={"lr": 0.5}) == {
         "lr": 0.5, "alpha": 0.0, "nesterov": False, "schedule": None,
     }  # fmt: skip
+    # several factories pool their names; one without a default needs a given value
+    pooled = figures.hyperparameters(lambda kappa, seed=1: None, HeavyBall, given={"kappa": 4})
+    assert pooled == {"kappa": 4, "seed": 1, "lr": 0.1, "alpha": 0.0, "nesterov": False,
+                      "schedule": None}  # fmt: skip
 
 
 def test_explorer_has_a_slider_per_numeric_hyperparameter():
     ex = explore(BOWL, HeavyBall, theta0=[1.0, 1.0], steps=4, **WINDOW)
     assert list(ex.sliders) == ["lr", "alpha", "nesterov", "θ₀[0]", "θ₀[1]", "steps"]
-    assert ex.fixed == {"schedule": None}
+    assert ex.figure.values["schedule"] is None  # passed through, no slider
     assert ex.image.value[:8] == b"\x89PNG\r\n\x1a\n"
 
 
@@ -86,14 +103,16 @@ def test_divergence_and_bad_values_show_in_the_title():
         ex.sliders["lr"].value = 10.0  # |1 − ε| = 9 > 1: the iterates grow ninefold per step
     k = len(ex.panel.path.get_xdata()) - 1
     # cut once |θ| > 1000 window widths = 4000: 9^k > 4000 first at k = 4
-    assert ex.panel.title.get_text() == f"HeavyBall(lr=10, alpha=0)\ndiverged at step {k}"
+    assert ex.panel.title.get_text() == (
+        f"HeavyBall(lr=10, alpha=0)\nθ₀ = (1, 1): diverged at step {k}"
+    )
     assert k == math.ceil(math.log(4000) / math.log(9))
     ex.sliders["alpha"].value = 0.995
     assert ex.panel.title.get_text() == "alpha must be < 0.99, got alpha=0.995"
 
 
 def test_explore_rejects_bad_arguments():
-    with pytest.raises(ValueError, match=r"no hyperparameter \['beta'\]"):
+    with pytest.raises(ValueError, match=r"no value \['beta'\]"):
         explore(BOWL, HeavyBall, theta0=[0, 0], steps=5, hyperparameters={"beta": 1.0}, **WINDOW)
     with pytest.raises(ValueError, match="theta0 must be a point of the plane"):
         explore(BOWL, HeavyBall, theta0=[0, 0, 0], steps=5, **WINDOW)
@@ -115,9 +134,9 @@ def test_slider_animation_has_one_frame_per_value():
 
 
 def test_slider_animation_rejects_unknown_names_and_empty_values():
-    with pytest.raises(ValueError, match="param_name='rho'"):
+    with pytest.raises(ValueError, match="name='rho'"):
         animate.slider_animation(BOWL, HeavyBall, "rho", [0.1], theta0=[1, 1], steps=2, **WINDOW)
-    with pytest.raises(ValueError, match=r"no hyperparameter \['beta'\]"):
+    with pytest.raises(ValueError, match=r"no value \['beta'\]"):
         animate.slider_animation(
             BOWL, HeavyBall, "lr", [0.1], theta0=[1, 1], steps=2, fixed={"beta": 0}, **WINDOW
         )
@@ -134,4 +153,84 @@ def test_a_start_with_no_finite_loss_is_an_error_not_a_picture():
             return np.zeros(2)
 
     with pytest.raises(FloatingPointError, match="loss at step 0"):
-        animate.trace(Nowhere(), HeavyBall(), [0.0, 0.0], 5, **WINDOW)
+        figures.trace(Nowhere(), HeavyBall(), [0.0, 0.0], 5, **WINDOW)
+
+
+def scaled_bowl(kappa):
+    """J = ½(θ₁² + κθ₂²): the test's own factory of objectives."""
+    return Quadratic(np.diag([1.0, kappa]))
+
+
+def test_an_objective_factory_gets_a_slider_and_new_contours():
+    ex = explore(scaled_bowl, HeavyBall, theta0=[1.0, 1.0], steps=3,
+                 hyperparameters={"kappa": 3.0, "lr": 0.5}, **WINDOW)  # fmt: skip
+    assert list(ex.sliders)[:3] == ["kappa", "lr", "alpha"]
+    # θ₂ ← (1 − εκ) θ₂ = −½ θ₂ for κ = 3, ε = ½
+    np.testing.assert_allclose(ex.panel.path.get_ydata(), (-0.5) ** np.arange(4))
+    before = ex.panel.ax_path.collections[0]
+    ex.sliders["kappa"].value = 1.0  # now the bowl is round: θ₂ halves like θ₁
+    np.testing.assert_allclose(ex.panel.path.get_ydata(), 0.5 ** np.arange(4))
+    assert ex.panel.ax_path.collections[0] is not before  # contours of the new objective
+    assert ex.panel.title.get_text().startswith("kappa = 1: HeavyBall(lr=0.5")
+    drawn = ex.panel.ax_path.collections[0]
+    ex.sliders["lr"].value = 0.25  # same objective: the contours stay
+    assert ex.panel.ax_path.collections[0] is drawn
+    with pytest.raises(ValueError, match=r"no starting value for \['kappa'\]"):
+        explore(scaled_bowl, HeavyBall, theta0=[1.0, 1.0], steps=3, **WINDOW)
+
+
+def test_one_value_can_feed_objective_and_optimizer():
+    # κ slides both the bowl and the step ε = 1/κ: θ₂ lands on 0 after one step for every κ
+    anim = animate.slider_animation(
+        scaled_bowl, lambda kappa: HeavyBall(lr=1 / kappa), "kappa", [2.0, 4.0],
+        theta0=[1.0, 1.0], steps=2, **WINDOW,
+    )  # fmt: skip
+    animate.animation_html(anim)
+    np.testing.assert_allclose(anim.panel.path.get_ydata(), [1.0, 0.0, 0.0])
+    np.testing.assert_allclose(anim.panel.path.get_xdata(), [1.0, 0.75, 0.5625])  # (1 − ¼)^k
+
+
+def test_the_start_can_be_the_slid_value():
+    anim = animate.slider_animation(
+        BOWL, HeavyBall, "θ₀[0]", [-1.0, 0.5], theta0=[1.0, 1.0], steps=1,
+        fixed={"lr": 0.5}, contours_of=BOWL, **WINDOW,
+    )  # fmt: skip
+    animate.animation_html(anim)
+    np.testing.assert_allclose(anim.panel.path.get_xdata(), [0.5, 0.25])
+
+
+def test_curves_follow_the_compute_function():
+    ex = explore_curves(
+        lambda scale=0.5: {"power": scale ** np.arange(4), "level": scale, "_x": ([0, 1], [2, 3])},
+        sliders={"scale": (0.25, 1.0, 0.25)}, logy=True, title="s = {scale:g}",
+    )  # fmt: skip
+    lines = ex.panel.lines
+    np.testing.assert_allclose(lines["power"].get_ydata(), [1, 0.5, 0.25, 0.125])
+    np.testing.assert_allclose(lines["level"].get_ydata(), [0.5, 0.5])  # a horizontal line
+    np.testing.assert_allclose(lines["_x"].get_xdata(), [0, 1])
+    assert ex.panel.title.get_text() == "s = 0.5"
+    assert [t.get_text() for t in ex.panel.ax.get_legend().get_texts()] == ["power", "level"]
+    ex.sliders["scale"].value = 1.0
+    np.testing.assert_allclose(lines["power"].get_ydata(), 1.0)
+    low, high = ex.panel.ax.get_ylim()
+    assert low < 1.0 < high and ex.panel.ax.get_yscale() == "log"
+    with pytest.raises(ValueError, match=r"no argument \['gain'\]"):
+        explore_curves(lambda scale=1.0: {}, sliders={"gain": 1.0})
+    with pytest.raises(ValueError, match=r"no slider or default for \['scale'\]"):
+        explore_curves(lambda scale: {})
+
+
+def test_a_failing_compute_shows_its_error_and_the_static_figure_has_all_frames():
+    def root(x=1.0):
+        if x < 0:
+            raise ValueError(f"x must be >= 0, got x={x}")
+        return {"sqrt": np.sqrt(np.arange(3) * x)}
+
+    ex = explore_curves(root, sliders={"x": (-1.0, 1.0, 0.5)})
+    ex.sliders["x"].value = -1.0
+    assert ex.panel.title.get_text() == "x must be >= 0, got x=-1.0"
+    html = animate.curves_figure(root, "x", [0.0, 1.0, 4.0], ylim=(0, 5)).data
+    assert html.count("data:image/png;base64") == 3
+    assert plt.get_fignums() == []
+    with pytest.raises(ValueError, match="name='y'"):
+        animate.curves_animation(root, "y", [1.0])
