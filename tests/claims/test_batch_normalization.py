@@ -97,8 +97,8 @@ def test_slow_running_averages_break_evaluation_mode(data):
     assert net.accuracy(run.theta, val.X, val.y, train=True) > 0.9
 
 
-def test_largest_learning_rate_of_the_slider_figure(data):
-    lr = 3.0
+@pytest.mark.parametrize("lr", [0.03, 0.1, 1.0, 3.0])  # 0.3: the main experiment
+def test_learning_rates_of_the_slider_figure(data, lr):
     train, _ = data
     for batch_norm, below_chance in ((False, False), (True, True)):
         run = dlopt.fit(
