@@ -4,12 +4,13 @@ The package behind the dlopt book. Objectives live in :mod:`dlopt.problems`,
 algorithms in :mod:`dlopt.optim`, and :func:`dlopt.minimize` runs one on the other.
 """
 
-from dlopt import clipping, curvature, data, init, meta, nn, optim, plot, problems, schedules
+from dlopt import check, clipping, curvature, data, init, meta, nn, optim, plot, problems, schedules
 from dlopt.train import Record, fit, minimize
 
 __version__ = "0.1.0"
 __all__ = [
     "Record",
+    "check",
     "clipping",
     "curvature",
     "data",

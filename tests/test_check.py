@@ -1,0 +1,283 @@
+"""dlopt.check: correct student code passes, plausible mistakes fail with their own message.
+
+The "student" functions below are written by hand from the boxes of the notes (the
+correct ones) and with one typical mistake each (the wrong ones); none is taken from
+dlopt.check's own catalogue of variants.
+"""
+
+import numpy as np
+import pytest
+
+from dlopt import check
+from dlopt.problems import Quadratic
+
+
+def sgd(theta, g, lr):
+    return theta - lr * g
+
+
+def momentum(theta, v, g, lr, alpha):
+    v = alpha * v - lr * g
+    return theta + v, v
+
+
+def nesterov(theta, v, grad, lr, alpha):
+    v = alpha * v - lr * grad(theta + alpha * v)
+    return theta + v, v
+
+
+def adagrad(theta, r, g, lr, delta):
+    r = r + g**2
+    return theta - lr * g / (delta + np.sqrt(r)), r
+
+
+def rmsprop(theta, r, g, lr, rho, delta):
+    r = rho * r + (1 - rho) * g**2
+    return theta - lr * g / np.sqrt(delta + r), r
+
+
+def adam(theta, s, r, t, g, lr, rho1, rho2, delta):
+    s = rho1 * s + (1 - rho1) * g
+    r = rho2 * r + (1 - rho2) * g**2
+    s_hat, r_hat = s / (1 - rho1**t), r / (1 - rho2**t)
+    return theta - lr * s_hat / (np.sqrt(r_hat) + delta), s, r
+
+
+def linear_decay(k, lr0, lr_tau, tau):
+    if k >= tau:
+        return lr_tau
+    return (1 - k / tau) * lr0 + k / tau * lr_tau
+
+
+@pytest.mark.parametrize(
+    ("run", "student", "reference"),
+    [
+        (check.sgd_step, sgd, "optim.SGD"),
+        (check.momentum_step, momentum, "optim.Momentum"),
+        (check.nesterov_step, nesterov, "optim.Nesterov"),
+        (check.adagrad_step, adagrad, "optim.AdaGrad"),
+        (check.rmsprop_step, rmsprop, "optim.RMSProp"),
+        (check.adam_step, adam, "optim.Adam"),
+        (check.linear_decay, linear_decay, "schedules.LinearDecay"),
+    ],
+)
+def test_a_correct_implementation_passes_with_a_short_message(run, student, reference, capsys):
+    run(student)
+    assert capsys.readouterr().out == f"✓ 5 cases match dlopt.{reference}\n"
+
+
+def test_writing_into_the_inputs_in_place_is_fine(capsys):
+    def in_place(theta, v, g, lr, alpha):
+        v *= alpha
+        v -= lr * g
+        theta += v
+        return theta, v
+
+    check.momentum_step(in_place)
+    assert capsys.readouterr().out.startswith("✓")
+
+
+def fails(run, student, *phrases):
+    with pytest.raises(check.CheckFailed) as error:
+        run(student)
+    for phrase in phrases:
+        assert phrase in str(error.value), str(error.value)
+    return str(error.value)
+
+
+def test_sgd_mistakes():
+    fails(check.sgd_step, lambda theta, g, lr: theta + lr * g, "Wrong sign", "step 1")
+    fails(check.sgd_step, lambda theta, g, lr: theta - g, "learning rate is missing")
+
+
+def test_momentum_mistakes():
+    def uphill(theta, v, g, lr, alpha):
+        v = alpha * v + lr * g
+        return theta + v, v
+
+    def lr_on_velocity(theta, v, g, lr, alpha):
+        v = alpha * v - g
+        return theta + lr * v, v
+
+    def lr_before_momentum(theta, v, g, lr, alpha):
+        v = alpha * (v - lr * g)
+        return theta + v, v
+
+    def old_velocity(theta, v, g, lr, alpha):
+        theta = theta + v
+        return theta, alpha * v - lr * g
+
+    def averaged(theta, v, g, lr, alpha):
+        v = alpha * v - (1 - alpha) * lr * g
+        return theta + v, v
+
+    fails(check.momentum_step, uphill, "Wrong sign: v ← αv − εg")
+    fails(check.momentum_step, lr_on_velocity, "learning rate after adding momentum")
+    fails(check.momentum_step, lr_before_momentum, "step 1: your velocity v differs", "before")
+    message = fails(check.momentum_step, old_velocity, "θ moved with the old velocity")
+    assert "step 1: your θ differs" in message  # v is right; θ is not
+    fails(check.momentum_step, averaged, "no factor (1 − α)")
+
+
+def test_nesterov_mistakes_show_from_step_2():
+    def classical(theta, v, grad, lr, alpha):
+        v = alpha * v - lr * grad(theta)
+        return theta + v, v
+
+    def minus(theta, v, grad, lr, alpha):
+        v = alpha * v - lr * grad(theta - alpha * v)
+        return theta + v, v
+
+    message = fails(check.nesterov_step, classical, "classical momentum", "interim point")
+    assert "step 2: your velocity v differs" in message  # at step 1, v = 0: both agree
+    fails(check.nesterov_step, minus, "step 2", "plus, not minus")
+
+
+def test_adagrad_mistakes():
+    def not_accumulated(theta, r, g, lr, delta):
+        r = g**2
+        return theta - lr * g / (delta + np.sqrt(r)), r
+
+    def delta_inside(theta, r, g, lr, delta):
+        r = r + g**2
+        return theta - lr * g / np.sqrt(delta + r), r
+
+    def old_r(theta, r, g, lr, delta):
+        theta = theta - lr * g / (delta + np.sqrt(r))
+        return theta, r + g**2
+
+    message = fails(check.adagrad_step, not_accumulated, "r is not accumulated")
+    assert "step 2: your accumulator r differs" in message  # r = g⊙g is right at step 1
+    fails(check.adagrad_step, delta_inside, "δ goes outside the square root")
+    fails(check.adagrad_step, old_r, "divided by the old r")
+
+
+def test_rmsprop_mistakes():
+    def swapped(theta, r, g, lr, rho, delta):
+        r = (1 - rho) * r + rho * g**2
+        return theta - lr * g / np.sqrt(delta + r), r
+
+    def adagrad_sum(theta, r, g, lr, rho, delta):
+        r = r + g**2
+        return theta - lr * g / np.sqrt(delta + r), r
+
+    def delta_outside(theta, r, g, lr, rho, delta):
+        r = rho * r + (1 - rho) * g**2
+        return theta - lr * g / (np.sqrt(r) + delta), r
+
+    fails(check.rmsprop_step, swapped, "ρ and 1 − ρ are swapped")
+    fails(check.rmsprop_step, adagrad_sum, "AdaGrad's sum")
+    fails(check.rmsprop_step, delta_outside, "δ inside the square root")
+
+
+def test_adam_mistakes():
+    def uncorrected(theta, s, r, t, g, lr, rho1, rho2, delta):
+        s = rho1 * s + (1 - rho1) * g
+        r = rho2 * r + (1 - rho2) * g**2
+        return theta - lr * s / (np.sqrt(r) + delta), s, r
+
+    def notes_delta(theta, s, r, t, g, lr, rho1, rho2, delta):
+        s = rho1 * s + (1 - rho1) * g
+        r = rho2 * r + (1 - rho2) * g**2
+        return theta - lr * s / (1 - rho1**t) / np.sqrt(r / (1 - rho2**t) + delta), s, r
+
+    def t_from_zero(theta, s, r, t, g, lr, rho1, rho2, delta):
+        return adam(theta, s, r, t - 1, g, lr, rho1, rho2, delta)
+
+    def swapped_rhos(theta, s, r, t, g, lr, rho1, rho2, delta):
+        s = rho2 * s + (1 - rho2) * g
+        r = rho1 * r + (1 - rho1) * g**2
+        return theta - lr * s / (1 - rho1**t) / (np.sqrt(r / (1 - rho2**t)) + delta), s, r
+
+    message = fails(check.adam_step, uncorrected, "bias correction is missing")
+    assert "step 1: your θ differs" in message  # the moments themselves are right
+    fails(check.adam_step, notes_delta, "δ is inside the square root, as in the notes")
+    with np.errstate(all="ignore"):
+        fails(check.adam_step, t_from_zero, "non-finite", "counted from 1")
+    fails(check.adam_step, swapped_rhos, "ρ₁ belongs to s")
+
+
+def test_an_unknown_mistake_gets_the_box_and_the_numbers():
+    def strange(theta, v, g, lr, alpha):
+        v = alpha * v - lr * g + 1e-3
+        return theta + v, v
+
+    message = fails(check.momentum_step, strange, "case 1", "step 1", "at index")
+    assert "Compare your lines with the box: v ← αv − εg; θ ← θ + v" in message
+
+
+def test_a_wrong_return_value_is_named():
+    fails(check.momentum_step, lambda theta, v, g, lr, alpha: theta, "must return 2 values")
+
+
+def test_linear_decay_mistakes():
+    def no_hold(k, lr0, lr_tau, tau):
+        return (1 - k / tau) * lr0 + k / tau * lr_tau
+
+    def off_by_one(k, lr0, lr_tau, tau):
+        a = min((k + 1) / tau, 1)
+        return (1 - a) * lr0 + a * lr_tau
+
+    def integer_division(k, lr0, lr_tau, tau):
+        a = min(k // tau, 1)
+        return (1 - a) * lr0 + a * lr_tau
+
+    message = fails(check.linear_decay, no_hold, "stay at ε_τ")
+    assert "k = " in message and "tau=" in message
+    fails(check.linear_decay, off_by_one, "Count k from 0", "k = 0")
+    fails(check.linear_decay, integer_division, "integer division")
+
+
+def glorot(shape, rng):
+    a = np.sqrt(6 / (shape[0] + shape[1]))
+    return rng.uniform(-a, a, size=shape)
+
+
+def test_initializer_accepts_any_correct_way_of_drawing(capsys):
+    def other_draws(shape, rng):  # correct, with other random calls than dlopt's
+        a = np.sqrt(6 / (shape[0] + shape[1]))
+        return a * (2 * rng.random(shape) - 1)
+
+    check.initializer(glorot)
+    check.initializer(other_draws)
+    check.initializer(
+        lambda shape, rng: np.sqrt(2 / shape[0]) * rng.normal(size=shape), "he_normal"
+    )
+    assert capsys.readouterr().out.count("✓") == 3
+
+
+@pytest.mark.parametrize(
+    ("student", "phrase"),
+    [
+        (lambda shape, rng: rng.uniform(-1, 1, shape) / np.sqrt(shape[0]), "1/(3m)"),
+        (lambda shape, rng: rng.normal(0, np.sqrt(6 / sum(shape)), shape), "used as the standard"),
+        (lambda shape, rng: rng.normal(0, np.sqrt(2 / sum(shape)), shape), "not a normal"),
+        (lambda shape, rng: np.abs(glorot(shape, rng)), "mean"),
+        (lambda shape, rng: glorot(shape[::-1], rng), "m and n swapped"),
+        (lambda shape, rng: glorot(shape, np.random.default_rng()), "same seed differ"),
+    ],
+    ids=["fan-in", "bound as std", "normal", "positive", "transposed", "ignores rng"],
+)
+def test_initializer_mistakes(student, phrase):
+    fails(check.initializer, student, phrase)
+
+
+def test_initializer_rejects_an_unknown_kind():
+    with pytest.raises(ValueError, match="kind"):
+        check.initializer(glorot, "lecun")
+
+
+def test_gradient_against_the_objective_and_against_differences(capsys):
+    q = Quadratic(np.array([[3.0, 1.0], [1.0, 2.0]]), np.array([1.0, -1.0]))
+    check.gradient(lambda theta: q.A @ theta - q.b, q)
+    check.gradient(lambda theta: 3 * theta**2, lambda theta: np.sum(theta**3), dim=4)
+    assert capsys.readouterr().out.count("✓ 5 cases match") == 2
+    fails(lambda f: check.gradient(f, q), lambda theta: q.b - q.A @ theta, "Wrong sign")
+    fails(lambda f: check.gradient(f, q), lambda theta: 0.5 * (q.A @ theta - q.b), "0.5 times")
+    fails(
+        lambda f: check.gradient(f, q),
+        lambda theta: q.A.T @ theta * [1, 0] - q.b,
+        "your gradient differs (at index 1",
+    )
+    with pytest.raises(ValueError, match="dim"):
+        check.gradient(np.cos, np.sin)
