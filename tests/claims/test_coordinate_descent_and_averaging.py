@@ -130,3 +130,25 @@ def test_averages_land_much_closer_than_the_raw_iterates(seed):
 def test_ema_memory_and_start_weight():
     assert 1 / (1 - 0.99) == pytest.approx(100)
     assert round(0.999**800, 2) == 0.45
+
+
+def test_cloud_grows_with_the_learning_rate_and_the_ema_stays_close():
+    data = dlopt.data.linear_regression(200, d=1, noise=0.5, seed=0)
+    net = dlopt.nn.mlp([1, 1], loss="mse")
+    star = np.linalg.lstsq(np.column_stack([data.X, np.ones(200)]), data.y, rcond=None)[0]
+    clouds, emas, means = [], [], []
+    for lr in (0.02, 0.05, 0.1, 0.2, 0.4, 0.8):
+        kept = []
+        record = dlopt.fit(
+            net, SGD(lr=lr), data, epochs=20, batch_size=5, seed=0, theta0=np.array([-2.0, 2.0]),
+            callback=lambda k, t, loss, kept=kept: kept.append(t.copy()),
+        )  # fmt: skip
+        path = np.array([*kept, record.theta])
+        clouds.append(np.median(np.linalg.norm(path[400:] - star, axis=1)))
+        emas.append(np.linalg.norm(polyak_average(path, "ema", 0.99)[-1] - star))
+        means.append(np.linalg.norm(polyak_average(path)[-1] - star))
+    assert np.all(np.diff(clouds) > 0)
+    assert round(clouds[0], 2) == 0.01 and round(clouds[0], 3) == 0.012
+    assert round(clouds[-1], 2) == 0.24
+    assert max(emas) < 0.02
+    assert means[0] > clouds[0] and means[0] > emas[0]  # small lr: arithmetic is the worst
