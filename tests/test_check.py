@@ -281,3 +281,49 @@ def test_gradient_against_the_objective_and_against_differences(capsys):
     )
     with pytest.raises(ValueError, match="dim"):
         check.gradient(np.cos, np.sin)
+
+
+def momentum_run(objective, theta0, lr, alpha, steps):
+    theta, v, path = np.array(theta0, dtype=float), np.zeros(len(theta0)), [theta0]
+    for _ in range(steps):
+        v = alpha * v - lr * objective.grad(theta)
+        theta = theta + v
+        path.append(theta)
+    return np.array(path)
+
+
+def adam_run(objective, theta0, lr, rho1, rho2, delta, steps, inside=False):
+    theta, s, r, path = np.array(theta0, dtype=float), 0.0, 0.0, [theta0]
+    for t in range(1, steps + 1):
+        g = objective.grad(theta)
+        s, r = rho1 * s + (1 - rho1) * g, rho2 * r + (1 - rho2) * g * g
+        s_hat, r_hat = s / (1 - rho1**t), r / (1 - rho2**t)
+        root = np.sqrt(r_hat + delta) if inside else np.sqrt(r_hat) + delta
+        theta = theta - lr * s_hat / root
+        path.append(theta)
+    return np.array(path)
+
+
+def test_whole_runs_pass_and_their_mistakes_are_named(capsys):
+    check.momentum_run(momentum_run)
+    check.adam_run(adam_run)
+    check.sgd_run(lambda J, theta0, lr, steps: momentum_run(J, theta0, lr, 0.0, steps))
+    assert capsys.readouterr().out.count("✓ 3 runs of 20 steps match dlopt.optim.") == 3
+
+    def notes_adam(objective, theta0, lr, rho1, rho2, delta, steps):
+        return adam_run(objective, theta0, lr, rho1, rho2, delta, steps, inside=True)
+
+    fails(check.adam_run, notes_adam, "adam_run, case 1", "step 1", "as in the notes")
+    fails(
+        check.momentum_run,
+        lambda J, theta0, lr, alpha, steps: momentum_run(J, theta0, lr, alpha, steps)[1:],
+        "shape (20, ",
+        "θ₀ included",
+    )
+    fails(
+        check.nesterov_run,
+        momentum_run,
+        "nesterov_run, case 1",
+        "step 2: your θ differs",
+        "classical momentum",
+    )

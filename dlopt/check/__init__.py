@@ -14,23 +14,46 @@ reproduces every one of your answers, the likely mistake: ::
 
     dlopt.check.momentum_step(momentum_step)   # ✓ 5 cases match dlopt.optim.Momentum
 
-The signature each check expects is in its docstring.
+A ``*_step`` check takes one step of the box (the state comes in and goes out); a
+``*_run`` check takes a whole run ``(objective, theta0, *hyperparameters, steps)`` that
+returns the iterates, as the chapters' "write the update yourself" exercises ask. The
+signature each check expects is in its docstring.
 """
 
 from dlopt.check._core import CheckFailed
-from dlopt.check.adaptive import adagrad_step, adam_step, rmsprop_step
+from dlopt.check.adaptive import (
+    adagrad_run,
+    adagrad_step,
+    adam_run,
+    adam_step,
+    rmsprop_run,
+    rmsprop_step,
+)
 from dlopt.check.functions import gradient, initializer, linear_decay
-from dlopt.check.steps import momentum_step, nesterov_step, sgd_step
+from dlopt.check.steps import (
+    momentum_run,
+    momentum_step,
+    nesterov_run,
+    nesterov_step,
+    sgd_run,
+    sgd_step,
+)
 
 __all__ = [
     "CheckFailed",
+    "adagrad_run",
     "adagrad_step",
+    "adam_run",
     "adam_step",
     "gradient",
     "initializer",
     "linear_decay",
+    "momentum_run",
     "momentum_step",
+    "nesterov_run",
     "nesterov_step",
+    "rmsprop_run",
     "rmsprop_step",
+    "sgd_run",
     "sgd_step",
 ]

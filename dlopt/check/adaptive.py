@@ -13,10 +13,18 @@ from __future__ import annotations
 import numpy as np
 
 from dlopt.check import _core
-from dlopt.check.steps import UPHILL, Box, check_steps
+from dlopt.check._drive import Box, check_run, check_steps
+from dlopt.check.steps import UPHILL
 from dlopt.optim import AdaGrad, Adam, RMSProp
 
-__all__ = ["adagrad_step", "adam_step", "rmsprop_step"]  # re-exported by dlopt.check
+__all__ = [
+    "adagrad_run",
+    "adagrad_step",
+    "adam_run",
+    "adam_step",
+    "rmsprop_run",
+    "rmsprop_step",
+]  # re-exported by dlopt.check
 
 
 def _lr_delta(rng) -> dict:
@@ -199,3 +207,21 @@ def adam_step(student, cases: int = 5, steps: int = 4, seed: int = 0) -> None:
     θ ← θ − ε ŝ/(√r̂ + δ), as in dlopt.optim.Adam.
     """
     check_steps(ADAM_BOX, student, cases, steps, seed)
+
+
+def adagrad_run(student, cases: int = 3, steps: int = 20, seed: int = 0) -> None:
+    """Check ``student(objective, theta0, lr, delta, steps) -> iterates`` (shape (steps + 1, d))."""
+    check_run(ADAGRAD_BOX, student, cases, steps, seed)
+
+
+def rmsprop_run(student, cases: int = 3, steps: int = 20, seed: int = 0) -> None:
+    """Check ``student(objective, theta0, lr, rho, delta, steps) -> iterates`` against RMSProp."""
+    check_run(RMSPROP_BOX, student, cases, steps, seed)
+
+
+def adam_run(student, cases: int = 3, steps: int = 20, seed: int = 0) -> None:
+    """Check ``student(objective, theta0, lr, rho1, rho2, delta, steps) -> iterates`` against Adam.
+
+    ``iterates`` has shape (steps + 1, d); s = r = 0 at the start and t counts from 1.
+    """
+    check_run(ADAM_BOX, student, cases, steps, seed)

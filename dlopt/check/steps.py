@@ -1,99 +1,31 @@
-r"""Self-checks of one update step of each first-order algorithm box.
+r"""Self-checks of SGD, momentum and Nesterov: one step (``*_step``) or a whole run (``*_run``).
 
-Each check takes the student's step function, runs it and :mod:`dlopt.optim`'s
+A step check takes the student's step function, runs it and :mod:`dlopt.optim`'s
 optimizer side by side on ``cases`` random quadratics J(θ) = ½θᵀAθ − bᵀθ (seeded,
 dimension 2 to 6, gradients of very different sizes) for ``steps`` steps each, and
 feeds the student dlopt's state at every step, so that a mistake is found at the
 step where it first shows. On a difference it raises
 :class:`~dlopt.check.CheckFailed` with the case, the step, what differs and, when
 a known wrong variant reproduces every answer, the likely mistake; otherwise it
-prints ``✓ 5 cases match dlopt.optim.Momentum``. The boxes are those of the notes
-and the textbook :cite:p:`goodfellow2016deep,luo2020notes`.
+prints ``✓ 5 cases match dlopt.optim.Momentum``. A run check compares the iterates of
+a whole run with those of :func:`dlopt.minimize`. The boxes are those of the notes and
+the textbook :cite:p:`goodfellow2016deep,luo2020notes`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import numpy as np
-
 from dlopt.check import _core
+from dlopt.check._drive import Box, check_run, check_steps
 from dlopt.optim import SGD, Momentum, Nesterov
-from dlopt.problems import Quadratic
 
-__all__ = ["momentum_step", "nesterov_step", "sgd_step"]  # re-exported by dlopt.check
-
-
-@dataclass(frozen=True)
-class Box:
-    """How to call a student's step function and which mistakes to look for.
-
-    ``state`` names the state arrays passed in after θ and returned after it;
-    ``counter`` passes the step number t (from 1) after them; ``gradient_function``
-    passes the objective's gradient function instead of g; ``hyperparameters``
-    draws the keyword arguments of the optimizer, passed to the student in that
-    order; ``variants`` are (wrong step function, hint) pairs; ``box`` is the
-    algorithm's box in words.
-    """
-
-    function: str
-    optimizer: type
-    state: tuple[str, ...]
-    hyperparameters: object
-    variants: tuple
-    box: str
-    counter: bool = False
-    gradient_function: bool = False
-
-
-NAMES = {"theta": "θ", "v": "velocity v", "r": "accumulator r", "s": "first moment s"}
-
-
-def random_quadratic(rng) -> tuple[Quadratic, np.ndarray]:
-    """A seeded positive-definite quadratic of dimension 2-6 whose gradients have size 0.01-10."""
-    d = int(rng.integers(2, 7))
-    Q, _ = np.linalg.qr(rng.standard_normal((d, d)))
-    A = _core.log_uniform(rng, 1e-2, 10) * (Q * rng.uniform(0.2, 1.0, d)) @ Q.T
-    return Quadratic((A + A.T) / 2, rng.standard_normal(d)), rng.standard_normal(d)
-
-
-def check_steps(box: Box, student, cases: int = 5, steps: int = 4, seed: int = 0) -> None:
-    """Compare ``student`` with ``box.optimizer`` step by step; see the module docstring."""
-    rng = np.random.default_rng(seed)
-    names = ("theta", *box.state)
-    for case in range(1, cases + 1):
-        objective, theta = random_quadratic(rng)
-        hyper = box.hyperparameters(rng)
-        optimizer = box.optimizer(**hyper)
-        state = {name: np.zeros_like(theta) for name in box.state}
-        calls, answers, expected = [], [], []
-        for t in range(1, steps + 1):
-            g = objective.grad if box.gradient_function else objective.grad(theta)
-            args = (theta, *(state[n] for n in box.state), *([t] if box.counter else []), g)
-            args = (*args, *hyper.values())
-            copies = tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
-            answers.append(_core.as_outputs(student(*copies), names, box.function))
-            calls.append(args)
-            theta = optimizer.step(theta, objective)
-            state = {n: np.array(optimizer.state[n], dtype=float) for n in box.state}
-            expected.append((theta, *(state[n] for n in box.state)))
-        for t, (answer, reference) in enumerate(zip(answers, expected, strict=True), 1):
-            wrong = [
-                i
-                for i, (a, e) in enumerate(zip(answer, reference, strict=True))
-                if not _core.close(a, e)
-            ]
-            if wrong:
-                i = wrong[-1] if len(wrong) > 1 else wrong[0]  # the state explains θ
-                shown = ", ".join(f"{k}={v:.4g}" for k, v in hyper.items())
-                _core.fail(
-                    f"{box.function}, case {case} (d={theta.size}, {shown}), step {t}",
-                    _core.difference(NAMES[names[i]], answer[i], reference[i])
-                    + (" (and θ)" if len(wrong) > 1 else ""),
-                    _core.diagnose(box.variants, calls, answers),
-                    f"Compare your lines with the box: {box.box}",
-                )
-    _core.passed(f"{cases} cases match dlopt.optim.{box.optimizer.__name__}")
+__all__ = [
+    "momentum_run",
+    "momentum_step",
+    "nesterov_run",
+    "nesterov_step",
+    "sgd_run",
+    "sgd_step",
+]  # re-exported by dlopt.check
 
 
 def _lr(rng) -> dict:
@@ -220,3 +152,28 @@ def nesterov_step(student, cases: int = 5, steps: int = 4, seed: int = 0) -> Non
     At the first step v = 0, so only later steps show where g was taken.
     """
     check_steps(NESTEROV_BOX, student, cases, steps, seed)
+
+
+def sgd_run(student, cases: int = 3, steps: int = 20, seed: int = 0) -> None:
+    """Check ``student(objective, theta0, lr, steps) -> iterates`` against SGD, step by step.
+
+    ``iterates`` has shape (steps + 1, d): θ₀ and the θ after each step θ ← θ − ε∇J(θ).
+    """
+    check_run(SGD_BOX, student, cases, steps, seed)
+
+
+def momentum_run(student, cases: int = 3, steps: int = 20, seed: int = 0) -> None:
+    """Check ``student(objective, theta0, lr, alpha, steps) -> iterates`` against Momentum.
+
+    ``iterates`` has shape (steps + 1, d); the velocity starts at v = 0.
+    """
+    check_run(MOMENTUM_BOX, student, cases, steps, seed)
+
+
+def nesterov_run(student, cases: int = 3, steps: int = 20, seed: int = 0) -> None:
+    """Check ``student(objective, theta0, lr, alpha, steps) -> iterates`` against Nesterov.
+
+    ``iterates`` has shape (steps + 1, d); v starts at 0 and the gradient is taken with
+    ``objective.grad`` at the interim point θ + αv.
+    """
+    check_run(NESTEROV_BOX, student, cases, steps, seed)

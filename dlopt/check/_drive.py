@@ -1,0 +1,141 @@
+"""How a step check and a run check drive a student's function next to a dlopt optimizer.
+
+:func:`check_steps` feeds the student dlopt's state at every step, so that a mistake
+is found at the step where it first shows; :func:`check_run` compares whole runs. Both
+draw seeded random quadratics and hyperparameters and, on a difference, look for a
+wrong variant of the step that reproduces the student's answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from dlopt.check import _core
+from dlopt.problems import Quadratic
+from dlopt.train import minimize
+
+
+@dataclass(frozen=True)
+class Box:
+    """How to call a student's step function and which mistakes to look for.
+
+    ``state`` names the state arrays passed in after θ and returned after it;
+    ``counter`` passes the step number t (from 1) after them; ``gradient_function``
+    passes the objective's gradient function instead of g; ``hyperparameters``
+    draws the keyword arguments of the optimizer, passed to the student in that
+    order; ``variants`` are (wrong step function, hint) pairs; ``box`` is the
+    algorithm's box in words.
+    """
+
+    function: str
+    optimizer: type
+    state: tuple[str, ...]
+    hyperparameters: object
+    variants: tuple
+    box: str
+    counter: bool = False
+    gradient_function: bool = False
+
+
+NAMES = {"theta": "θ", "v": "velocity v", "r": "accumulator r", "s": "first moment s"}
+
+
+def random_quadratic(rng) -> tuple[Quadratic, np.ndarray]:
+    """A seeded positive-definite quadratic of dimension 2-6 whose gradients have size 0.01-10."""
+    d = int(rng.integers(2, 7))
+    Q, _ = np.linalg.qr(rng.standard_normal((d, d)))
+    A = _core.log_uniform(rng, 1e-2, 10) * (Q * rng.uniform(0.2, 1.0, d)) @ Q.T
+    return Quadratic((A + A.T) / 2, rng.standard_normal(d)), rng.standard_normal(d)
+
+
+def check_steps(box: Box, student, cases: int = 5, steps: int = 4, seed: int = 0) -> None:
+    """Compare ``student`` with ``box.optimizer`` step by step; see the module docstring."""
+    rng = np.random.default_rng(seed)
+    names = ("theta", *box.state)
+    for case in range(1, cases + 1):
+        objective, theta = random_quadratic(rng)
+        hyper = box.hyperparameters(rng)
+        optimizer = box.optimizer(**hyper)
+        state = {name: np.zeros_like(theta) for name in box.state}
+        calls, answers, expected = [], [], []
+        for t in range(1, steps + 1):
+            g = objective.grad if box.gradient_function else objective.grad(theta)
+            args = (theta, *(state[n] for n in box.state), *([t] if box.counter else []), g)
+            args = (*args, *hyper.values())
+            copies = tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
+            answers.append(_core.as_outputs(student(*copies), names, box.function))
+            calls.append(args)
+            theta = optimizer.step(theta, objective)
+            state = {n: np.array(optimizer.state[n], dtype=float) for n in box.state}
+            expected.append((theta, *(state[n] for n in box.state)))
+        for t, (answer, reference) in enumerate(zip(answers, expected, strict=True), 1):
+            wrong = [
+                i
+                for i, (a, e) in enumerate(zip(answer, reference, strict=True))
+                if not _core.close(a, e)
+            ]
+            if wrong:
+                i = wrong[-1] if len(wrong) > 1 else wrong[0]  # the state explains θ
+                _core.fail(
+                    f"{box.function}, case {case} (d={theta.size}, {_shown(hyper)}), step {t}",
+                    _core.difference(NAMES[names[i]], answer[i], reference[i])
+                    + (" (and θ)" if len(wrong) > 1 else ""),
+                    _core.diagnose(box.variants, calls, answers),
+                    f"Compare your lines with the box: {box.box}",
+                )
+    _core.passed(f"{cases} cases match dlopt.optim.{box.optimizer.__name__}")
+
+
+def run_variant(step, box: Box, objective, theta0, hyper: dict, steps: int) -> np.ndarray:
+    """The iterates θ₀, ..., θ_steps of the step function ``step`` called like the student's."""
+    theta, state, path = theta0.copy(), [np.zeros_like(theta0) for _ in box.state], [theta0]
+    for t in range(1, steps + 1):
+        g = objective.grad if box.gradient_function else objective.grad(theta)
+        out = step(theta, *state, *([t] if box.counter else []), g, *hyper.values())
+        theta, *state = out if isinstance(out, tuple) else (out,)
+        path.append(theta)
+    return np.array(path)
+
+
+def check_run(box: Box, student, cases: int = 3, steps: int = 20, seed: int = 0) -> None:
+    """Compare a whole run ``student(objective, theta0, *hyperparameters, steps)`` with dlopt's.
+
+    The student returns the iterates θ₀, ..., θ_steps as an array of shape (steps + 1, d),
+    starting from zero state; the reference is :func:`dlopt.minimize` with ``box.optimizer``.
+    A wrong variant of the step whose run reproduces the student's iterates names the mistake.
+    """
+    function = box.function.replace("_step", "_run")
+    rng = np.random.default_rng(seed)
+    for case in range(1, cases + 1):
+        objective, theta0 = random_quadratic(rng)
+        hyper = box.hyperparameters(rng)
+        expected = minimize(objective, box.optimizer(**hyper), theta0, steps=steps).thetas
+        answer = student(objective, theta0.copy(), *hyper.values(), steps)
+        (got,) = _core.as_outputs(answer, ("iterates",), function)
+        where = f"{function}, case {case} (d={theta0.size}, {_shown(hyper)})"
+        if got.shape != expected.shape:
+            raise _core.CheckFailed(
+                f"{where}: your iterates have shape {got.shape}, expected {expected.shape} "
+                "(θ₀ included, one row per step)."
+            )
+        wrong = [k for k in range(steps + 1) if not _core.close(got[k], expected[k])]
+        if wrong:
+            with np.errstate(all="ignore"):
+                runs = [
+                    (run_variant(v, box, objective, theta0, hyper, steps), h)
+                    for v, h in box.variants
+                ]
+            hint = next((h for path, h in runs if _core.close(got, path)), None)
+            _core.fail(
+                f"{where}, step {wrong[0]}",
+                _core.difference("θ", got[wrong[0]], expected[wrong[0]]),
+                hint,
+                f"Compare your lines with the box: {box.box}",
+            )
+    _core.passed(f"{cases} runs of {steps} steps match dlopt.optim.{box.optimizer.__name__}")
+
+
+def _shown(hyper: dict) -> str:
+    return ", ".join(f"{k}={v:.4g}" for k, v in hyper.items())
