@@ -92,3 +92,8 @@ def test_training_after_ten_epochs_by_unit(data):
     assert accuracy["sigmoid"] < 0.15
     assert round(accuracy["tanh"], 2) == 0.89
     assert 0.5 < accuracy["relu"] < accuracy["tanh"]
+
+
+def test_quoted_profile_ratios_of_the_notebook_start():
+    assert round(profile("tanh", 1)[2], 1) == 1.7
+    assert round(profile("sigmoid", 1)[2] * 1e4, 1) == 2.9
