@@ -9,10 +9,13 @@ worker while the other tests use the other.
 import importlib.util
 import json
 import pathlib
+import re
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
+
+from dlopt import check
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location(
@@ -226,3 +229,31 @@ def test_the_student_notebook_runs_top_to_bottom_except_its_stubs(student, path)
             assert [e.ename for e in errors] == ["NotImplementedError"], cell.source
         else:
             assert not errors, f"{path.name}: {cell.source[:80]!r} failed"
+
+
+def exercise_labels(path):
+    """The labels of the exercises of a book notebook, read from its markdown cells."""
+    nb = json.loads(path.read_text())
+    text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    return re.findall(r"\{exercise(?:-start)?\}[^\n]*\n(?::[a-z]+:[^\n]*\n)*?:label: (\S+)", text)
+
+
+def test_the_instructor_page_has_one_row_for_every_exercise_and_no_other():
+    page = (ROOT / "book" / "instructors.md").read_text()
+    rows = re.findall(r"^\| `(ex-[^`]+)` \| (\S+) \| .* \| (.+) \|$", page, re.MULTILINE)
+    in_table = {label: (chapter, checked) for label, chapter, checked in rows}
+    assert len(in_table) == len(rows), "an exercise has two rows"
+    in_book = {
+        label: str(path.relative_to(ROOT / "book").with_suffix(""))
+        for path in NOTEBOOKS
+        for label in exercise_labels(path)
+    }
+    assert in_book, "no exercise found in the book"
+    missing = sorted(set(in_book) - set(in_table))
+    assert not missing, f"book/instructors.md has no row for {missing}"
+    stale = sorted(set(in_table) - set(in_book))
+    assert not stale, f"book/instructors.md lists exercises that no notebook has: {stale}"
+    for label, (chapter, checked) in in_table.items():
+        assert chapter == in_book[label], f"{label} is in {in_book[label]}, not {chapter}"
+        for name in re.findall(r"`dlopt\.check\.(\w+)`", checked):
+            assert callable(getattr(check, name, None)), f"{label}: no dlopt.check.{name}"
