@@ -1,0 +1,280 @@
+"""Claims of book/part3/comparison: the numbers in the prose, recomputed by hand-written loops.
+
+The quadratics, Rosenbrock and the saddle are rewritten here as plain numpy formulas, and each
+optimizer as a few lines of its algorithm box, so the step counts do not come from dlopt.optim
+or dlopt.compare. The matrix A is taken from quadratic_with_condition (the problem, not the method).
+"""
+
+import math
+
+import numpy as np
+import pytest
+
+import dlopt
+from dlopt.optim import SGD, Adam, ConjugateGradient, Momentum, Nesterov
+from dlopt.problems import quadratic_with_condition
+
+THETA0 = np.random.default_rng(0).standard_normal(10)
+
+
+def matrix(kappa):
+    return quadratic_with_condition(kappa, dim=10, seed=0).A
+
+
+def steps_to(update, theta, value, target, cap):
+    """Apply ``update`` until value(θ) <= target; the number of updates, or None after ``cap``."""
+    for k in range(cap + 1):
+        if value(theta) <= target:
+            return k
+        if k == cap or not np.isfinite(value(theta)) or value(theta) > 1e12:
+            return None
+        theta = update(theta)
+    return None
+
+
+def gd(grad, lr):
+    return lambda theta: theta - lr * grad(theta)
+
+
+def heavy_ball(grad, lr, alpha, nesterov=False):
+    state = {"v": None}
+
+    def update(theta):
+        v = np.zeros_like(theta) if state["v"] is None else state["v"]
+        g = grad(theta + alpha * v) if nesterov else grad(theta)
+        state["v"] = alpha * v - lr * g
+        return theta + state["v"]
+
+    return update
+
+
+def adam(grad, lr, rho1=0.9, rho2=0.999, delta=1e-8):
+    state = {"s": 0.0, "r": 0.0, "t": 0}
+
+    def update(theta):
+        g = grad(theta)
+        state["t"] += 1
+        t = state["t"]
+        state["s"] = rho1 * state["s"] + (1 - rho1) * g
+        state["r"] = rho2 * state["r"] + (1 - rho2) * g * g
+        s_hat, r_hat = state["s"] / (1 - rho1**t), state["r"] / (1 - rho2**t)
+        return theta - lr * s_hat / (np.sqrt(r_hat) + delta)
+
+    return update
+
+
+def quadratic_count(kappa, make_update, cap):
+    A = matrix(kappa)
+
+    def value(theta):
+        return 0.5 * theta @ A @ theta
+
+    return steps_to(make_update(lambda th: A @ th), THETA0.copy(), value, 1e-6 * value(THETA0), cap)
+
+
+LR = list(np.geomspace(10**0.5, 1e-3, 8))
+
+
+@pytest.mark.parametrize(("kappa", "lr", "steps"), [(10.0, 0.1, 42), (100.0, 0.01, 339)])
+def test_tuned_gradient_descent_counts(kappa, lr, steps):
+    assert quadratic_count(kappa, lambda grad: gd(grad, lr), 1500) == steps
+
+
+def test_no_grid_rate_brings_gradient_descent_to_tolerance_at_kappa_1000():
+    assert all(quadratic_count(1000.0, lambda grad, lr=lr: gd(grad, lr), 1500) is None for lr in LR)
+
+
+@pytest.mark.parametrize(
+    ("kappa", "alpha", "lr", "nesterov", "steps"),
+    [
+        (10.0, 0.5, 0.1, False, 20),
+        (1000.0, 0.9, 10**-2.5, False, 126),
+        (10.0, 0.5, 0.1, True, 17),
+        (1000.0, 0.9, 1e-3, True, 238),
+        (1000.0, 0.95, 1e-3, True, 176),  # exercise 2, the finer grid
+    ],
+)
+def test_tuned_momentum_counts(kappa, alpha, lr, nesterov, steps):
+    count = quadratic_count(kappa, lambda grad: heavy_ball(grad, lr, alpha, nesterov), 4000)
+    assert count == steps
+
+
+def test_momentum_slopes_on_the_log_log_plot():
+    assert math.log(126 / 20) / math.log(100) == pytest.approx(0.40, abs=0.005)
+    assert math.log(238 / 17) / math.log(100) == pytest.approx(0.57, abs=0.005)
+    assert 126 / 20 == pytest.approx(6, abs=0.5) and 238 / 17 == pytest.approx(14, abs=0.5)
+
+
+@pytest.mark.parametrize(("kappa", "lr", "steps"), [(10.0, 0.1, 112), (1000.0, 10**-0.5, 143)])
+def test_adam_counts_hardly_depend_on_kappa(kappa, lr, steps):
+    assert quadratic_count(kappa, lambda grad: adam(grad, lr), 1500) == steps
+
+
+def test_finer_grid_lets_gradient_descent_arrive_at_kappa_1000():
+    lr = float(np.geomspace(1e-2, 1e-3, 5)[3])
+    assert lr == pytest.approx(0.00178, rel=1e-3)
+    assert quadratic_count(1000.0, lambda grad: gd(grad, lr), 4000) == 1432
+    assert 2 / 1001 == pytest.approx(0.002, rel=0.01)
+
+
+def linear_cg_steps(kappa):
+    """Linear CG with the exact step (Nocedal & Wright, Algorithm 5.2) to J <= 1e-6 J(θ0)."""
+    A = matrix(kappa)
+    x, r = THETA0.copy(), -(A @ THETA0)
+    p, target = r.copy(), 1e-6 * 0.5 * THETA0 @ A @ THETA0
+    for k in range(1, 100):
+        a = (r @ r) / (p @ A @ p)
+        x, r_new = x + a * p, r - a * (A @ p)
+        p, r = r_new + (r_new @ r_new) / (r @ r) * p, r_new
+        if 0.5 * x @ A @ x <= target:
+            return k
+    return None
+
+
+def test_conjugate_gradient_about_n_steps_more_when_rounding_bites():
+    assert linear_cg_steps(10.0) <= 10 and linear_cg_steps(100.0) <= 10
+    assert linear_cg_steps(1000.0) > 10  # floating point spoils the conjugacy at kappa = 1000
+    counts = []
+    for kappa, beta in [
+        (10.0, "polak-ribiere"),
+        (100.0, "fletcher-reeves"),
+        (1000.0, "fletcher-reeves"),
+    ]:
+        q = quadratic_with_condition(kappa, dim=10, seed=0)
+        target = 1e-6 * q.value(THETA0)
+        counts.append(dlopt.minimize(q, ConjugateGradient(beta), THETA0, 1500, target=target).steps)
+    assert counts == [9, 10, 41]
+
+
+# Rosenbrock, J = 100(y - x^2)^2 + (1 - x)^2, written out.
+def rosen(t):
+    return 100 * (t[1] - t[0] ** 2) ** 2 + (1 - t[0]) ** 2
+
+
+def rosen_grad(t):
+    return np.array([-400 * t[0] * (t[1] - t[0] ** 2) - 2 * (1 - t[0]), 200 * (t[1] - t[0] ** 2)])
+
+
+def rosen_hessian(t):
+    return np.array([[1200 * t[0] ** 2 - 400 * t[1] + 2, -400 * t[0]], [-400 * t[0], 200.0]])
+
+
+START = np.array([-1.2, 1.0])
+
+
+def test_rosenbrock_condition_number_at_the_minimum_is_about_2500():
+    lam = np.linalg.eigvalsh(rosen_hessian(np.ones(2)))
+    assert lam[1] / lam[0] == pytest.approx(2508, abs=1)
+
+
+def test_newton_needs_5_steps_on_rosenbrock():
+    newton = lambda t: t - np.linalg.solve(rosen_hessian(t), rosen_grad(t))  # noqa: E731
+    assert steps_to(newton, START, rosen, 1e-6, 1000) == 5
+
+
+@pytest.mark.parametrize(
+    ("update", "steps"),
+    [
+        (lambda: heavy_ball(rosen_grad, 10**-2.5, 0.9), 394),
+        (lambda: adam(rosen_grad, 10**-0.5), 671),
+    ],
+)
+def test_rosenbrock_counts(update, steps):
+    assert steps_to(update(), START, rosen, 1e-6, 1000) == steps
+
+
+def test_nesterov_ends_just_short_on_rosenbrock_and_diverges_with_momentums_setting():
+    update, theta = heavy_ball(rosen_grad, 1e-3, 0.9, nesterov=True), START.copy()
+    for _ in range(1000):
+        theta = update(theta)
+    assert rosen(theta) == pytest.approx(3.46e-5, rel=0.01)
+    assert (
+        steps_to(heavy_ball(rosen_grad, 10**-2.5, 0.9, nesterov=True), START, rosen, 1e-6, 1000)
+        is None
+    )
+
+
+def test_saddle_escapes():
+    # x^2 - y^2 from (1, 1e-3): with lr = 1 gradient descent flips x and triples y each step
+    k = math.ceil(math.log(2e6) / math.log(9))  # 1 - 9^k 1e-6 <= -1
+    assert k == 7
+    assert steps_to(gd(lambda t: np.array([2, -2]) * t, 1.0), np.array([1.0, 1e-3]),
+                    lambda t: t[0] ** 2 - t[1] ** 2, -1.0, 50) == 7  # fmt: skip
+    # Adam's first step is lr * sign(g) (up to delta): from (1, 1e-3) with lr = 10^0.5
+    step = adam(lambda t: np.array([2, -2]) * t, 10**0.5)(np.array([1.0, 1e-3]))
+    assert step[0] ** 2 - step[1] ** 2 == pytest.approx(-5.33, abs=0.005)
+    # damped Newton: H + lambda I = diag(4.002, 0.002), so y grows a thousandfold per step
+    theta = np.array([1.0, 1e-3])
+    for _ in range(2):
+        theta = theta - np.array([2, -2]) * theta / np.array([4.002, 0.002])
+    assert theta[0] ** 2 - theta[1] ** 2 < -1 and 0.5**2 - 1.001**2 > -1
+    # unmodified Newton: -H^-1 g = -theta, straight onto the saddle
+    assert np.allclose(
+        np.array([1.0, 1e-3]) - np.array([2, -2]) * np.array([1.0, 1e-3]) / np.array([2, -2]), 0
+    )
+
+
+def test_undamped_newton_noise_floor():
+    lam = np.geomspace(1, 100, 10)
+    assert 0.5 * np.sum(1 / lam) == pytest.approx(1.2409, abs=5e-5)
+
+
+def noisy_run(update_factory, steps=200):
+    """The noisy κ = 100 quadratic as dlopt.minimize drives it: each step draws twice (the record's
+    gradient, then the optimizer's), and only the second draw moves θ."""
+    A, rng = matrix(100.0), np.random.default_rng(1)
+
+    def grad(theta):
+        rng.standard_normal(10)  # the record's draw
+        return A @ theta + rng.standard_normal(10)
+
+    update, theta = update_factory(grad), THETA0.copy()
+    for _ in range(steps):
+        theta = update(theta)
+    return 0.5 * theta @ A @ theta
+
+
+def test_noisy_quadratic_final_losses():
+    assert noisy_run(lambda g: gd(g, 0.01)) == pytest.approx(0.0337, abs=5e-5)
+    assert noisy_run(lambda g: heavy_ball(g, 10**-2.5, 0.5)) == pytest.approx(0.0134, abs=5e-5)
+
+    def damped_newton(grad):
+        return lambda t: t - np.linalg.solve(matrix(100.0) + np.eye(10), grad(t))
+
+    assert noisy_run(damped_newton) == pytest.approx(0.3765, abs=5e-5)
+
+
+def test_predicted_steps_of_exercise_1():
+    def n(r):
+        return math.log(1e6) / (2 * math.log(1 / r))
+
+    gd_steps = [round(n((k - 1) / (k + 1))) for k in (10, 100, 1000)]
+    hb_steps = [round(n((math.sqrt(k) - 1) / (math.sqrt(k) + 1))) for k in (10, 100, 1000)]
+    assert gd_steps == [34, 345, 3454] and hb_steps == [11, 34, 109]
+    alphas = [((math.sqrt(k) - 1) / (math.sqrt(k) + 1)) ** 2 for k in (10, 1000)]
+    assert alphas == pytest.approx([0.27, 0.88], abs=0.005)
+
+
+def test_network_results_by_plain_fit():
+    digits = dlopt.data.digits()
+    train, validation = digits.split((0.6, 0.2), seed=0)[:2]
+    assert (len(train), len(validation)) == (1078, 360)
+    net = dlopt.nn.mlp([64, 32, 10], activation="tanh")
+    assert net.size == 64 * 32 + 32 + 32 * 10 + 10 == 2410
+    args = {"epochs": 5, "batch_size": 64, "seed": 0, "validation": validation}
+    results = {
+        name: dlopt.fit(net, opt, train, **args).extras
+        for name, opt in [
+            ("SGD", SGD(1.0)),
+            ("SGD small", SGD(0.3)),
+            ("Nesterov", Nesterov(0.3, 0.9)),
+            ("Momentum", Momentum(0.3, 0.9)),
+            ("Adam", Adam(0.03)),
+        ]
+    }
+    assert results["SGD"]["val_loss"][-1] == pytest.approx(0.229, abs=5e-4)
+    assert results["SGD small"]["val_loss"][-1] == pytest.approx(0.455, abs=5e-4)
+    assert results["Nesterov"]["val_loss"][-1] == pytest.approx(0.123, abs=5e-4)
+    assert results["Momentum"]["val_accuracy"][-1] == pytest.approx(0.972, abs=5e-4)
+    assert results["SGD"]["val_accuracy"][-1] == pytest.approx(0.933, abs=5e-4)
+    assert results["Adam"]["val_loss"][-1] == pytest.approx(0.134, abs=5e-4)
