@@ -1,15 +1,11 @@
 r"""Comparing optimizers fairly: a seeded grid search per method, and a noisy objective.
 
-A comparison of optimizers is only as fair as the tuning behind it: each
-method gets its own small grid of hyperparameters, every setting runs from
-the same start on the same problem, and the best setting represents the
-method. :func:`tune` does this for :func:`dlopt.minimize` (best = fewest steps
-to reach ``target``, then the lowest final loss), :func:`tune_fit` for
-:func:`dlopt.fit` (best = lowest final validation loss). A run whose loss
-overflows or grows by a factor ``BLOWUP`` counts as diverged: it scores
-infinity and stops early. :class:`Noisy` turns any objective into a
-stochastic one, the noisy quadratic of :cite:t:`schaul2013no`, on which the
-methods meet the gradient noise of minibatch training
+Each method gets its own small grid, every setting runs from the same start
+on the same problem, and the best setting represents the method:
+:func:`tune` for :func:`dlopt.minimize` (fewest steps to ``target``, then the
+lowest final loss), :func:`tune_fit` for :func:`dlopt.fit` (lowest final
+validation loss). :class:`Noisy` makes any objective stochastic, the noisy
+quadratic of :cite:t:`schaul2013no`, the gradient noise of minibatch training
 :cite:p:`goodfellow2016deep,bottou2018optimization`.
 """
 
@@ -32,12 +28,10 @@ BLOWUP = 1e6
 class Noisy:
     r"""J with a noisy gradient: ĝ(θ) = ∇J(θ) + σξ, ξ ~ N(0, I) drawn afresh at every call.
 
-    The noise is unbiased (E ĝ = ∇J) with E‖ĝ − ∇J‖² = σ²d in d dimensions,
-    like a minibatch gradient whose noise does not depend on θ. ``value`` (and
-    ``hessian``, and any other attribute of ``objective``) is exact, so the
-    progress of a run is measured on the true J. Draws come from
-    ``np.random.default_rng(seed)``; a copy (``copy.deepcopy``) replays the
-    same noise, which is how :func:`tune` gives every setting the same draws.
+    Unbiased (E ĝ = ∇J), with E‖ĝ − ∇J‖² = σ²d in d dimensions. ``value``, ``hessian``
+    and every other attribute of ``objective`` are exact, so progress is measured on
+    the true J. Draws come from ``np.random.default_rng(seed)``; a ``copy.deepcopy``
+    replays the same noise (so :func:`tune` gives every setting the same draws).
     """
 
     def __init__(self, objective, sigma: float, seed: int):
@@ -53,10 +47,6 @@ class Noisy:
         """∇J(θ) + σξ with a fresh ξ ~ N(0, I)."""
         g = np.asarray(self.objective.grad(theta))
         return g + self.sigma * self.rng.standard_normal(g.shape)
-
-    def value_and_grad(self, theta):
-        """(J(θ), ĝ(θ))."""
-        return self.value(theta), self.grad(theta)
 
     def __getattr__(self, name):
         if name.startswith("__") or "objective" not in self.__dict__:
@@ -110,8 +100,8 @@ def _run(objective, optimizer, theta0, steps, target) -> Trial:
                 callback=lambda k, theta, loss: loss > ceiling,
             )  # fmt: skip
         except FloatingPointError:
-            return Trial({}, None, math.inf, math.inf)
-    if record.stopped == "callback":
+            record = None
+    if record is None or record.stopped == "callback":
         return Trial({}, record, math.inf, math.inf)
     reached = record.stopped == "target"
     return Trial({}, record, record.steps if reached else math.inf, float(record.losses[-1]))
@@ -148,13 +138,12 @@ def tune_fit(net, make_optimizer, grid: dict, train, validation, **fit_args) -> 
     """
     trials = []
     for settings in settings_grid(grid):
+        optimizer = make_optimizer(**settings)
         with np.errstate(over="ignore", invalid="ignore"):
             try:
-                record = fit(
-                    net, make_optimizer(**settings), train, validation=validation, **fit_args
-                )
-                loss = float(record.extras["val_loss"][-1])
+                record = fit(net, optimizer, train, validation=validation, **fit_args)
             except FloatingPointError:
-                record, loss = None, math.inf
-        trials.append(Trial(settings, record, math.inf, loss if math.isfinite(loss) else math.inf))
+                record = None
+        loss = math.inf if record is None else float(record.extras["val_loss"][-1])
+        trials.append(Trial(settings, record, math.inf, loss))
     return Tuning(min(trials, key=lambda t: t.loss), trials)

@@ -29,8 +29,7 @@ def test_noisy_value_and_other_attributes_are_exact():
     assert noisy.value(theta) == pytest.approx(24.2)  # 100 (1 - 1.44)^2 + 2.2^2
     np.testing.assert_array_equal(noisy.hessian(theta), r.hessian(theta))
     np.testing.assert_array_equal(noisy.minimizer, [1.0, 1.0])
-    value, g = noisy.value_and_grad(theta)
-    assert value == pytest.approx(24.2) and g.shape == (2,)
+    assert noisy.grad(theta).shape == (2,)
     np.testing.assert_array_equal(Noisy(r, 0.0, seed=5).grad(theta), r.grad(theta))
 
 
