@@ -74,10 +74,18 @@ def hyperparameters(*factories, given=None) -> dict:
     return {k: v for k, v in values.items() if v is not inspect.Parameter.empty}
 
 
-def _listing(names, values) -> str:
+def _listing(names, values, equals=" = ") -> str:
     """``"a = 0.1, b = 2"``: the named values, numbers to three significant digits."""
     text = {n: f"{v:.3g}" if isinstance(v := values[n], numbers.Real) else str(v) for n in names}
-    return ", ".join(f"{n} = {t}" for n, t in text.items())
+    return ", ".join(f"{n}{equals}{t}" for n, t in text.items())
+
+
+def _name(optimizer) -> str:
+    """``"SGD(lr=0.0198)"``: an optimizer and its ``hyperparameters()`` to three digits."""
+    if not hasattr(optimizer, "hyperparameters"):
+        return repr(optimizer)
+    given = optimizer.hyperparameters()
+    return f"{type(optimizer).__name__}({_listing(given, given, '=')})"
 
 
 def trace(objective, optimizer, theta0, steps, xlim, ylim):
@@ -210,7 +218,7 @@ class Trajectory:
             self.drawn = key
         theta0 = np.array([values["θ₀[0]"], values["θ₀[1]"]])
         run = trace(objective, optimizer, theta0, values["steps"], self.xlim, self.ylim)
-        head = f"{_listing(own, values)}: {optimizer!r}" if own else repr(optimizer)
+        head = f"{_listing(own, values)}: {_name(optimizer)}" if own else _name(optimizer)
         start = f"θ₀ = ({theta0[0]:.3g}, {theta0[1]:.3g})"
         self.panel.update(run[0], run[1], f"{head}\n{start}: {run[2]}")
 

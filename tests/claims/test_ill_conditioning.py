@@ -128,3 +128,21 @@ def test_exercise_uphill_threshold_by_hand():
     np.testing.assert_allclose(after, [0.990, -0.0001], atol=5e-5)
     assert 0.5 * after @ H @ after == pytest.approx(0.49, abs=5e-4)
     assert 0.5 * theta @ H @ theta == 50.5
+
+
+@pytest.mark.parametrize(
+    ("kappa", "quoted", "tol"), [(1.0, 0.0, 1e-12), (10.0, 1e-7, 2e-8), (100.0, 0.21, 0.005),
+                                 (1000.0, 1.28, 0.005)],
+)  # fmt: skip
+def test_kappa_slider_figure_loss_after_40_steps(kappa, quoted, tol):
+    # closed form: in the eigenbasis each component is multiplied by 1 - 2 lam / (1 + kappa),
+    # which is -(kappa - 1)/(kappa + 1) for lam = kappa and +(kappa - 1)/(kappa + 1) for lam = 1
+    q = quadratic_with_condition(kappa, dim=2, seed=1)
+    theta0 = np.ones(2)
+    J0 = 0.5 * theta0 @ q.A @ theta0
+    closed = J0 * ((kappa - 1) / (kappa + 1)) ** 80
+    assert closed == pytest.approx(quoted, abs=tol)
+    run = dlopt.minimize(q, SGD(lr=2 / (1 + kappa)), theta0, steps=40)
+    assert run.losses[-1] == pytest.approx(closed, rel=1e-6, abs=1e-15)
+    if kappa == 1000.0:
+        assert J0 == pytest.approx(1.50, abs=0.005)

@@ -91,3 +91,11 @@ def test_distance_is_dominated_by_tiny_curvature(least_squares):
     R2_per = np.sum(D[positive] ** 2, axis=1)
     small = eigenvalues[positive] < 0.01 * eigenvalues[-1]
     assert R2_per[small].sum() / R2_per.sum() > 0.9
+
+
+def test_slider_figure_start_crosses_the_ridge_between_0_12_and_0_14():
+    # 60 steps from y0 = 1.5, as in the slider figure; x decouples from y
+    ridge = np.sort(np.roots([4, 0, -4, TILT]).real)[1]
+    assert 0.12 < ridge < 0.14 and ridge == pytest.approx(0.127, abs=5e-4)
+    assert _gd_1d(0.12, TILT, steps=60) == pytest.approx(-1.057, abs=1e-3)
+    assert _gd_1d(0.14, TILT, steps=60) == pytest.approx(0.930, abs=1e-3)
