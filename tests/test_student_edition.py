@@ -257,3 +257,16 @@ def test_the_instructor_page_has_one_row_for_every_exercise_and_no_other():
         assert chapter == in_book[label], f"{label} is in {in_book[label]}, not {chapter}"
         for name in re.findall(r"`dlopt\.check\.(\w+)`", checked):
             assert callable(getattr(check, name, None)), f"{label}: no dlopt.check.{name}"
+
+
+def test_a_stub_names_the_check_the_instructor_table_gives():
+    cell = code("x = 1", ["solution"])
+    nb = tool.student_notebook(
+        nbformat.v4.new_notebook(cells=[md(EXERCISE), md(START), cell, md(END)]),
+        "test.ipynb",
+        {"ex-add": "dlopt.check.sgd_step"},
+    )
+    assert "; help(dlopt.check.sgd_step) shows how to test your code" in nb.cells[-1].source
+    assert tool.checks_of(ROOT / "book" / "instructors.md")["ex-momentum-1"] == (
+        "dlopt.check.momentum_run"
+    )

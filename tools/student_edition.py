@@ -11,7 +11,8 @@ and a plain ``{solution}`` directive block too, and puts in their place
 - if the solution had code, one stub code cell (tags ``exercise-stub`` and
   ``raises-exception``) that raises ``NotImplementedError`` with a hint: the ``hint``
   entry of the first solution code cell's metadata if the chapter gives one, else a
-  generic hint naming the exercise.
+  generic hint naming the exercise, followed by the ``dlopt.check`` function that tests
+  the exercise when the table of book/instructors.md names one.
 
 A code cell tagged ``solution`` outside any solution block becomes a stub as well. The
 stored outputs of every code cell after the first solution are removed (they were
@@ -36,6 +37,8 @@ FENCE = re.compile(r"^\s*(?P<fence>`{3,}|:{3,})\{(?P<name>[a-z-]+)\}\s*(?P<arg>.
 STUB_TAGS = ["exercise-stub", "raises-exception"]
 FRESH = "fresh"  # id of a cell made here, renumbered once the notebook is assembled
 GENERIC_HINT = "write your solution of exercise {label} ({title}) in this cell"
+CHECK_HINT = "; help({check}) shows how to test your code"
+TABLE_ROW = re.compile(r"^\| `(ex-[^`]+)` \|.*`(dlopt\.check\.\w+)`[^|]*\|$", re.MULTILINE)
 
 
 def closes(line: str, fence: str) -> bool:
@@ -47,8 +50,8 @@ def closes(line: str, fence: str) -> bool:
 class _Editor:
     """Walks a notebook's cells once, keeping what students see and stubbing what they write."""
 
-    def __init__(self, name: str):
-        self.name = name
+    def __init__(self, name: str, checks: dict[str, str]):
+        self.name, self.checks = name, checks
         self.cells: list = []
         self.label, self.title = None, None  # the exercise being read
         self.region = None  # label of the open gated solution, or None
@@ -127,6 +130,8 @@ class _Editor:
     def _stub(self, cell, label: str | None) -> None:
         label = label or "(unlabelled)"
         hint = cell.metadata.get("hint") or GENERIC_HINT.format(label=label, title=self.title)
+        if label in self.checks and self.checks[label] not in hint:
+            hint += CHECK_HINT.format(check=self.checks[label])
         source = f"# Exercise {label}: your code here.\nraise NotImplementedError({hint!r})"
         self.cells.append(
             nbformat.v4.new_code_cell(source, metadata={"tags": STUB_TAGS[:]}, id=FRESH)
@@ -134,9 +139,13 @@ class _Editor:
         self.after_solution = True
 
 
-def student_notebook(nb, name: str = "notebook"):
-    """The student edition of the notebook ``nb`` (an nbformat v4 node); ``nb`` is not changed."""
-    editor = _Editor(name)
+def student_notebook(nb, name: str = "notebook", checks: dict[str, str] | None = None):
+    """The student edition of the notebook ``nb`` (an nbformat v4 node); ``nb`` is not changed.
+
+    ``checks`` maps exercise labels to the ``dlopt.check`` function that tests them; the
+    stub's hint names it.
+    """
+    editor = _Editor(name, checks or {})
     for cell in nb.cells:
         getattr(editor, cell.cell_type)(cell)
     if editor.region is not None:
@@ -159,14 +168,19 @@ def notebooks(book: pathlib.Path) -> list[pathlib.Path]:
     return sorted(p for p in book.rglob("*.ipynb") if not skip & set(p.parts))
 
 
+def checks_of(page: pathlib.Path) -> dict[str, str]:
+    """Exercise label -> dlopt.check function, from the table of the instructor page."""
+    return dict(TABLE_ROW.findall(page.read_text())) if page.exists() else {}
+
+
 def build(book: pathlib.Path, out: pathlib.Path) -> list[pathlib.Path]:
     """Write the student edition of every notebook under ``book`` to the same path under ``out``."""
-    written = []
+    written, checks = [], checks_of(book / "instructors.md")
     for path in notebooks(book):
         target = out / path.relative_to(book)
         target.parent.mkdir(parents=True, exist_ok=True)
         nb = nbformat.read(path, as_version=4)
-        nbformat.write(student_notebook(nb, str(path)), target)
+        nbformat.write(student_notebook(nb, str(path), checks), target)
         written.append(target)
     return written
 
