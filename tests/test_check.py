@@ -327,3 +327,33 @@ def test_whole_runs_pass_and_their_mistakes_are_named(capsys):
         "step 2: your θ differs",
         "classical momentum",
     )
+
+
+def test_dlopt_own_boxes_pass_as_students(capsys):
+    from dlopt.optim import SGD, AdaGrad, Adam, Momentum, RMSProp
+
+    def sgd_box(theta, g, lr):
+        return theta + SGD.box(g, epsilon=lr)[0]
+
+    def momentum_box(theta, v, g, lr, alpha):
+        delta, v = Momentum.box(g, v, epsilon=lr, alpha=alpha)
+        return theta + delta, v
+
+    def adagrad_box(theta, r, g, lr, delta):
+        step, r = AdaGrad.box(g, r, epsilon=lr, delta=delta)
+        return theta + step, r
+
+    def rmsprop_box(theta, r, g, lr, rho, delta):
+        step, r = RMSProp.box(g, r, epsilon=lr, rho=rho, delta=delta)
+        return theta + step, r
+
+    def adam_box(theta, s, r, t, g, lr, rho1, rho2, delta):
+        step, s, r = Adam.box(g, s, r, epsilon=lr, rho1=rho1, rho2=rho2, delta=delta, t=t)
+        return theta + step, s, r
+
+    check.sgd_step(sgd_box)
+    check.momentum_step(momentum_box)
+    check.adagrad_step(adagrad_box)
+    check.rmsprop_step(rmsprop_box)
+    check.adam_step(adam_box)
+    assert capsys.readouterr().out.count("✓ 5 cases match") == 5
