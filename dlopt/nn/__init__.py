@@ -6,14 +6,17 @@ is its mean loss on the minibatch (X, y) as an objective of θ, like any other.
 
 Layers (:mod:`dlopt.nn.layers`), losses (:mod:`dlopt.nn.losses`), the
 network and its minibatch objective (:mod:`dlopt.nn.network`), a vanilla
-recurrent network (:mod:`dlopt.nn.rnn`) and the gradient check
-(:mod:`dlopt.nn.gradcheck`).
+recurrent network (:mod:`dlopt.nn.rnn`), a residual block
+(:mod:`dlopt.nn.residual`), the gradient check (:mod:`dlopt.nn.gradcheck`)
+and per-example gradients (:mod:`dlopt.nn.per_example`).
 """
 
 from dlopt.nn.gradcheck import gradient_check, numerical_gradient
 from dlopt.nn.layers import Activation, Dense, Identity, Layer, ReLU, Sigmoid, Tanh
 from dlopt.nn.losses import Loss, MeanSquaredError, SoftmaxCrossEntropy, log_softmax, softmax
 from dlopt.nn.network import Network, NetworkObjective, mlp
+from dlopt.nn.per_example import per_example_gradients
+from dlopt.nn.residual import Residual
 from dlopt.nn.rnn import RNN, Recurrent
 
 __all__ = [
@@ -28,6 +31,7 @@ __all__ = [
     "NetworkObjective",
     "ReLU",
     "Recurrent",
+    "Residual",
     "Sigmoid",
     "SoftmaxCrossEntropy",
     "Tanh",
@@ -35,5 +39,6 @@ __all__ = [
     "log_softmax",
     "mlp",
     "numerical_gradient",
+    "per_example_gradients",
     "softmax",
 ]

@@ -23,6 +23,7 @@ from dlopt import _checks
 from dlopt.data.dataset import as_generator
 from dlopt.nn import layers as _layers
 from dlopt.nn import losses as _losses
+from dlopt.nn import residual as _residual
 
 
 class Network:
@@ -172,19 +173,56 @@ class NetworkObjective:
         return self._last is not None and np.array_equal(self._last[0], theta)
 
 
-def mlp(sizes, activation: str = "tanh", loss: str = "cross_entropy") -> Network:
+def mlp(
+    sizes,
+    activation: str = "tanh",
+    loss: str = "cross_entropy",
+    *,
+    batch_norm: bool | dict = False,
+    residual: bool = False,
+) -> Network:
     """A multilayer perceptron: Dense(sizes[0], sizes[1]), activation, Dense(sizes[1], sizes[2]),
     …, activation, Dense(sizes[-2], sizes[-1]).
 
     The last layer is linear: its outputs are the scores of softmax cross-entropy
     or the predictions of the squared error. ``activation`` is one of
     ``"tanh"``, ``"relu"``, ``"sigmoid"``, ``"identity"``.
+
+    ``batch_norm=True`` puts a :class:`dlopt.meta.BatchNorm` between each hidden
+    affine map and its activation (Dense, BatchNorm, activation); a dict instead
+    of True holds the layer's options, e.g. ``{"momentum": 0.99}``.
+    ``residual=True`` makes every hidden layer after the first whose width equals
+    the width below it a :class:`dlopt.nn.residual.Residual` block h + f(hW + b)
+    :cite:p:`he2016deep`: ``mlp([64, 32, 32, 32, 10], residual=True)`` is
+    Dense(64, 32), activation, Residual(32), Residual(32), Dense(32, 10), with the
+    same parameter count as the plain network.
     """
     sizes = [_checks.positive_int(f"sizes[{i}]", s) for i, s in enumerate(sizes)]
     if len(sizes) < 2:
         raise ValueError(f"sizes must list at least the input and output sizes, got {sizes}")
+    if not isinstance(residual, bool):
+        raise TypeError(f"residual must be True or False, got residual={residual!r}")
+    if isinstance(batch_norm, bool):
+        norm = {} if batch_norm else None
+    elif isinstance(batch_norm, dict):
+        norm = batch_norm
+    else:
+        raise TypeError(f"batch_norm must be a bool or a dict of options, got {batch_norm!r}")
+    if norm is not None and residual:
+        raise ValueError("batch_norm and residual cannot be combined: Residual has no batch norm")
+    from dlopt.meta.batchnorm import BatchNorm  # here: dlopt.meta imports dlopt.nn
+
     act = _layers.activation(activation)  # stateless, so one instance serves every position
     layers = []
-    for n_in, n_out in itertools.pairwise(sizes):
-        layers += [act, _layers.Dense(n_in, n_out)] if layers else [_layers.Dense(n_in, n_out)]
+    for i, (n_in, n_out) in enumerate(itertools.pairwise(sizes[:-1])):
+        if residual and i > 0 and n_in == n_out:
+            layers.append(_residual.Residual(n_out, activation))
+        else:
+            normed = [BatchNorm(n_out, **norm)] if norm is not None else []
+            layers += [_layers.Dense(n_in, n_out), *normed, act]
+    if residual and not any(isinstance(layer, _residual.Residual) for layer in layers):
+        raise ValueError(
+            f"residual=True needs two consecutive hidden layers of equal width, got sizes={sizes}"
+        )
+    layers.append(_layers.Dense(sizes[-2], sizes[-1]))
     return Network(layers, loss)
