@@ -5,6 +5,8 @@ correct ones) and with one typical mistake each (the wrong ones); none is taken 
 dlopt.check's own catalogue of variants.
 """
 
+import pathlib
+
 import numpy as np
 import pytest
 
@@ -357,3 +359,16 @@ def test_dlopt_own_boxes_pass_as_students(capsys):
     check.rmsprop_step(rmsprop_box)
     check.adam_step(adam_box)
     assert capsys.readouterr().out.count("✓ 5 cases match") == 5
+
+
+def test_the_message_quoted_on_the_instructor_page_is_the_one_printed():
+    page = (pathlib.Path(__file__).resolve().parents[1] / "book" / "instructors.md").read_text()
+    quoted = " ".join(page.split("```text\n", 1)[1].split("```", 1)[0].split())
+
+    def lr_before_momentum(theta, v, g, lr, alpha):
+        v = alpha * (v - lr * g)
+        return theta + v, v
+
+    with pytest.raises(check.CheckFailed) as error:
+        check.momentum_step(lr_before_momentum)
+    assert " ".join(str(error.value).split()) == quoted
