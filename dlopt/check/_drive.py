@@ -77,11 +77,12 @@ def check_steps(box: Box, student, cases: int = 5, steps: int = 4, seed: int = 0
                 if not _core.close(a, e)
             ]
             if wrong:
-                i = wrong[-1] if len(wrong) > 1 else wrong[0]  # the state explains θ
+                i = next((j for j in wrong if j > 0), 0)  # a wrong state explains a wrong θ
+                also = ", ".join(NAMES[names[j]] for j in wrong if j != i)
                 _core.fail(
                     f"{box.function}, case {case} (d={theta.size}, {_shown(hyper)}), step {t}",
                     _core.difference(NAMES[names[i]], answer[i], reference[i])
-                    + (" (and θ)" if len(wrong) > 1 else ""),
+                    + (f" (and {also})" if also else ""),
                     _core.diagnose(box.variants, calls, answers),
                     f"Compare your lines with the box: {box.box}",
                 )
