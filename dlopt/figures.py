@@ -1,24 +1,18 @@
 """Figures that follow named values: the pictures behind slider figures and live explorers.
 
-A *figure* turns a dict of named values into a picture and redraws it in place
-when the values change: its canvas is built once and only its lines move, which
-keeps a redraw cheap. There are two:
+A figure turns a dict of named values into a picture; its canvas is built once
+and only its lines move when the values change, which keeps a redraw cheap.
 
-- :class:`Trajectory`: one optimizer's path on the contours of a 2-D objective
-  and its loss curve (drawn on a :class:`Panel`). The values are the
-  optimizer's hyperparameters, the parameters of an objective *factory* (say
-  ``lambda kappa: quadratic_with_condition(kappa)``), the start ``θ₀[0]``,
-  ``θ₀[1]`` and ``steps``;
-- :class:`Series`: whatever curves a caller's ``compute(**values)`` returns
-  (drawn on a :class:`Lines` canvas), e.g. gradient norms against the time
-  step for a recurrent weight scale.
+- :class:`Trajectory`: an optimizer's path on the contours of a 2-D objective
+  and its loss curve (a :class:`Panel`). Its values are the optimizer's
+  hyperparameters, the arguments of an objective *factory* (say
+  ``lambda kappa: quadratic_with_condition(kappa)``), ``θ₀[0]``, ``θ₀[1]`` and ``steps``;
+- :class:`Series`: the curves a caller's ``compute(**values)`` returns (on :class:`Lines`).
 
-Each has ``values`` (the current ones), ``names`` (all it takes), ``panel``
-(the canvas, with ``title`` and ``png()``) and ``show(values)``.
-:mod:`dlopt.animate` steps one value through a list as the frames of an
-animation for the static page; :mod:`dlopt.widgets` puts sliders on the
-values. The canvases are built on :class:`matplotlib.figure.Figure` directly,
-outside pyplot, so a notebook never shows a stray copy.
+Each has ``values``, ``names``, ``panel`` (with ``title`` and ``png()``) and
+``show(values)``; :mod:`dlopt.animate` makes frames of it for the static page,
+:mod:`dlopt.widgets` puts sliders on it. Canvases live outside pyplot, so a
+notebook never shows a stray copy.
 """
 
 from __future__ import annotations
@@ -55,8 +49,7 @@ def parameters(factory) -> dict:
 
 def call(factory, values: dict):
     """``factory`` called with the entries of ``values`` that it takes by name."""
-    names = parameters(factory)
-    return factory(**{name: value for name, value in values.items() if name in names})
+    return factory(**{k: v for k, v in values.items() if k in parameters(factory)})
 
 
 def hyperparameters(*factories, given=None) -> dict:
@@ -66,10 +59,8 @@ def hyperparameters(*factories, given=None) -> dict:
     without a default and not in ``given`` are left out.
     """
     names = {name: default for f in factories for name, default in parameters(f).items()}
-    unknown = sorted(set(given or {}) - set(names))
-    if unknown:
-        owners = ", ".join(getattr(f, "__name__", repr(f)) for f in factories)
-        raise ValueError(f"{owners} take no value {unknown}; they take {list(names)}")
+    if unknown := sorted(set(given or {}) - set(names)):
+        raise ValueError(f"no value {unknown} is taken here; the names are {list(names)}")
     values = {**names, **(given or {})}
     return {k: v for k, v in values.items() if v is not inspect.Parameter.empty}
 
@@ -180,13 +171,12 @@ class Panel(Canvas):
 class Trajectory:
     """Named values → a run of ``optimizer`` on ``objective``, shown on a :class:`Panel`.
 
-    ``objective`` is an objective or a factory of one (a function or class of
-    named values); ``optimizer`` an optimizer class or factory. Each gets the
-    values its signature names, so one value (κ, say) can feed both.
-    ``values`` starts from their defaults, updated by ``given``, plus ``θ₀[0]``,
-    ``θ₀[1]`` and ``steps``. The contours are those of ``contours_of`` if given
-    (a clipped or noisy objective has the level sets of the plain one), else of
-    the objective, redrawn only when the values it depends on change.
+    ``objective`` is an objective or a factory of one (a function of named
+    values), ``optimizer`` a class or factory; each gets the values its
+    signature names, so one value (κ, say) can feed both. ``values``: their
+    defaults updated by ``given``, and ``θ₀[0]``, ``θ₀[1]``, ``steps``. The
+    contours are those of ``contours_of`` if given (a clipped objective has the
+    level sets of the plain one), else of the objective, redrawn when it changes.
     """
 
     def __init__(
@@ -241,10 +231,7 @@ class Lines(Canvas):
         super().__init__(1, figsize, dpi)
         self.figure.subplots_adjust(left=0.13, right=0.97, bottom=0.16, top=0.87)
         (self.ax,) = self.axes
-        self.ax.set_xlabel(xlabel)
-        self.ax.set_ylabel(ylabel)
-        if logy:
-            self.ax.set_yscale("log")
+        self.ax.set(xlabel=xlabel, ylabel=ylabel, yscale="log" if logy else "linear")
         self.xlim, self.ylim, self.styles, self.legend = xlim, ylim, styles or {}, legend
         self.lines = {}
 
@@ -272,10 +259,8 @@ class Lines(Canvas):
             self.ax.legend(loc=self.legend, fontsize="small")
         self.ax.relim(visible_only=True)
         self.ax.autoscale_view()
-        if self.xlim is not None:
-            self.ax.set_xlim(*self.xlim)
-        if self.ylim is not None:
-            self.ax.set_ylim(*self.ylim)
+        self.ax.set_xlim(self.xlim)  # None keeps the autoscaled limits
+        self.ax.set_ylim(self.ylim)
         self.title.set_text(title)
 
 

@@ -112,7 +112,7 @@ def test_divergence_and_bad_values_show_in_the_title():
 
 
 def test_explore_rejects_bad_arguments():
-    with pytest.raises(ValueError, match=r"no value \['beta'\]"):
+    with pytest.raises(ValueError, match=r"no value \[.beta.\] is taken"):
         explore(BOWL, HeavyBall, theta0=[0, 0], steps=5, hyperparameters={"beta": 1.0}, **WINDOW)
     with pytest.raises(ValueError, match="theta0 must be a point of the plane"):
         explore(BOWL, HeavyBall, theta0=[0, 0, 0], steps=5, **WINDOW)
@@ -136,7 +136,7 @@ def test_slider_animation_has_one_frame_per_value():
 def test_slider_animation_rejects_unknown_names_and_empty_values():
     with pytest.raises(ValueError, match="name='rho'"):
         animate.slider_animation(BOWL, HeavyBall, "rho", [0.1], theta0=[1, 1], steps=2, **WINDOW)
-    with pytest.raises(ValueError, match=r"no value \['beta'\]"):
+    with pytest.raises(ValueError, match=r"no value \[.beta.\] is taken"):
         animate.slider_animation(
             BOWL, HeavyBall, "lr", [0.1], theta0=[1, 1], steps=2, fixed={"beta": 0}, **WINDOW
         )
