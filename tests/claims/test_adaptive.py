@@ -53,6 +53,8 @@ def _run(grad, theta0, steps, method, lr, rho=0.9, rho1=0.9, rho2=0.999, delta=N
 
 
 def test_badly_scaled_valley():
+    # eps above 2/100 blows theta2 up; with eps <= 0.02 theta1 shrinks by at most 2% per step
+    assert abs(1 - (2 / 100 + 1e-9) * 100) > 1 and 1 - 0.02 * 1 == pytest.approx(0.98)
     value, grad = _valley()
     assert value(THETA0) == pytest.approx(50.5)
     gd = _run(grad, THETA0, 300, "sgd", 2 / 101)

@@ -62,6 +62,9 @@ def test_quadratic_convergence_on_rosenbrock():
     ratios = e[2:6] / e[1:5] ** 2
     assert 0.16 < ratios.min() and ratios.max() < 0.95  # of order one
     assert np.all(_newton([1.2, 1.2], 6)[6] == 1.0)  # exactly (1, 1) at step 6
+    lam_max = np.linalg.eigvalsh(_rosenbrock(np.array([1.0, 1.0]))[1]).max()
+    assert lam_max == pytest.approx(1002, abs=0.5)  # so the rate must stay below about 0.002
+    assert 2 / lam_max == pytest.approx(0.002, abs=1e-5)
     theta = np.array([1.2, 1.2])
     for _ in range(6):  # gradient descent with 0.001 has barely moved
         theta = theta - 0.001 * _rosenbrock(theta)[0]
