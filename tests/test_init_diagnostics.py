@@ -46,6 +46,25 @@ def test_signal_profile_of_a_scaled_identity_network_is_c_to_the_l():
     np.testing.assert_allclose(diagnostics.signal_profile(net, theta, X), want, rtol=1e-12)
 
 
+def test_activation_histograms_of_a_hand_built_linear_network():
+    # one unit per layer, W = c: layer 1 is c x, layer 2 is c^2 x
+    net = mlp([1, 1, 1, 1], "identity", loss="mse")
+    theta = np.zeros(net.size)
+    init.init_network(net, theta, None, weights=functools.partial(init.identity, scale=2.0))
+    X = np.array([[0.05], [0.1], [0.3], [0.35]])
+    hist = diagnostics.activation_histograms(net, theta, X, [1, 2], bins=2, range=(0.0, 1.0))
+    assert list(hist) == ["layer 1", "layer 2"]
+    centres, density = hist["layer 1"]  # 0.1, 0.2, 0.6, 0.7: two of four per bin of width 0.5
+    np.testing.assert_allclose(centres, [0.25, 0.75])
+    np.testing.assert_allclose(density, [1.0, 1.0])
+    # 0.2, 0.4, 1.2, 1.4: the two inside the range both fall in the first bin
+    np.testing.assert_allclose(hist["layer 2"][1], [2.0, 0.0])
+    _, own = diagnostics.activation_histograms(net, theta, X, [1], bins=3)["layer 1"]
+    np.testing.assert_allclose(own.sum() * (0.7 - 0.1) / 3, 1.0)  # own range: integrates to 1
+    with pytest.raises(ValueError, match=r"layers must be in 1\.\.2"):
+        diagnostics.activation_histograms(net, theta, X, [3])
+
+
 @pytest.mark.parametrize("gain", [1.0, 1.1, 0.9])
 def test_deep_linear_orthogonal_network_has_all_singular_values_gain_to_the_depth(gain):
     depth, width = 12, 16

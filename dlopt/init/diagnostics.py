@@ -8,8 +8,9 @@ L layers it vanishes or explodes like g^{2L} unless g is right
 :cite:p:`glorot2010understanding,he2015delving`. The functions here measure
 that, for any :class:`dlopt.nn.Network` and parameter vector θ:
 
-- :func:`hidden_activations` and :func:`signal_profile`: the hidden layers hₗ
-  and the standard deviation of each (the forward signal);
+- :func:`hidden_activations`, :func:`signal_profile` and
+  :func:`activation_histograms`: the hidden layers hₗ, the standard deviation
+  of each (the forward signal) and their distributions;
 - :func:`input_jacobian` and :func:`jacobian_singular_values`: the Jacobian
   ∂hₗ/∂x at one input, whose singular values say how much each input
   direction is stretched (all equal, "dynamical isometry", for a deep linear
@@ -28,11 +29,13 @@ from typing import NamedTuple
 
 import numpy as np
 
+from dlopt import _checks
 from dlopt.init.network import init_network
 from dlopt.nn.layers import Activation, ReLU
 
 __all__ = [
     "Census",
+    "activation_histograms",
     "gradient_profile",
     "hidden_activations",
     "input_jacobian",
@@ -66,6 +69,28 @@ def signal_profile(net, theta, X) -> np.ndarray:
     falls or grows like g^l with the layer l; flat is the goal.
     """
     return np.array([h.std() for h in hidden_activations(net, theta, X)])
+
+
+def activation_histograms(net, theta, X, layers, *, bins: int = 40, range=None) -> dict:
+    """The distribution of the activations of chosen hidden layers, as histogram densities.
+
+    Returns ``{"layer l": (bin centres, density)}`` for each hidden layer number
+    ``l`` in ``layers`` (counted from 1, like the plots), over all examples and
+    units of ``X``; each density integrates to 1 over its bins. ``range``
+    (low, high) fixes the bins, e.g. (−1, 1) for tanh, and leaves out values
+    outside it; by default each layer spans its own values. Saturated tanh
+    units pile up at ±1, a vanishing signal collapses to a spike at 0
+    :cite:p:`glorot2010understanding`.
+    """
+    bins = _checks.positive_int("bins", bins)
+    hidden = hidden_activations(net, theta, X)
+    histograms = {}
+    for layer in layers:
+        if not 1 <= layer <= len(hidden):
+            raise ValueError(f"layers must be in 1..{len(hidden)}, got {layer!r}")
+        density, edges = np.histogram(hidden[layer - 1], bins=bins, range=range, density=True)
+        histograms[f"layer {layer}"] = ((edges[:-1] + edges[1:]) / 2, density)
+    return histograms
 
 
 def input_jacobian(net, theta, x, layer: int = -1) -> np.ndarray:
