@@ -135,3 +135,24 @@ def test_cross_entropy_gradient_is_softmax_minus_one_hot_and_never_zero():
     _, grad = dlopt.nn.SoftmaxCrossEntropy().value_and_grad(scores[None, :], np.array([label]))
     np.testing.assert_allclose(grad[0], formula, atol=1e-12)
     assert formula[label] < 0  # p_y < 1 for every finite score vector
+
+
+def test_slider_figure_more_data_lowers_the_best_validation_loss_and_error():
+    # plain SGD with the patience rule, for the two ends of the slider figure
+    digits = dlopt.data.digits()
+    net = dlopt.nn.mlp([64, 256, 10], activation="tanh")
+    lowest = {}
+    for fraction in (0.05, 0.6):
+        part, held_out, _ = digits.split((fraction, 0.3), seed=0)
+        rng = np.random.default_rng(1)
+        theta = net.init(rng)
+        losses, errors = [net.loss(theta, held_out.X, held_out.y)], [1.0]
+        while len(losses) - 1 - int(np.argmin(losses)) < PATIENCE and len(losses) <= 60:
+            for batch in minibatches(len(part), BATCH, rng):
+                theta = theta - LR * net.loss_and_grad(theta, part.X[batch], part.y[batch])[1]
+            losses.append(net.loss(theta, held_out.X, held_out.y))
+            errors.append(1 - net.accuracy(theta, held_out.X, held_out.y))
+        best = int(np.argmin(losses))
+        lowest[fraction] = losses[best], errors[best]
+    assert round(lowest[0.05][0], 2) == 0.34 and round(lowest[0.6][0], 2) == 0.08
+    assert round(lowest[0.05][1], 2) == 0.12 and round(lowest[0.6][1], 2) == 0.02
