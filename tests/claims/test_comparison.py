@@ -81,7 +81,38 @@ def test_tuned_gradient_descent_counts(kappa, lr, steps):
 
 
 def test_no_grid_rate_brings_gradient_descent_to_tolerance_at_kappa_1000():
-    assert all(quadratic_count(1000.0, lambda grad, lr=lr: gd(grad, lr), 1500) is None for lr in LR)
+    assert all(quadratic_count(1000.0, lambda grad, lr=lr: gd(grad, lr), 1000) is None for lr in LR)
+
+
+def rmsprop(grad, lr, rho=0.9, delta=1e-6):
+    state = {"r": 0.0}
+
+    def update(theta):
+        g = grad(theta)
+        state["r"] = rho * state["r"] + (1 - rho) * g * g
+        return theta - lr * g / np.sqrt(delta + state["r"])
+
+    return update
+
+
+def adagrad(grad, lr, delta=1e-7):
+    state = {"r": 0.0}
+
+    def update(theta):
+        g = grad(theta)
+        state["r"] = state["r"] + g * g
+        return theta - lr * g / (delta + np.sqrt(state["r"]))
+
+    return update
+
+
+def test_rmsprop_never_and_adagrad_not_at_kappa_1000_reach_the_tolerance_in_1000_steps():
+    for kappa in (10.0, 100.0, 1000.0):
+        for lr in LR:
+            assert quadratic_count(kappa, lambda grad, lr=lr: rmsprop(grad, lr), 1000) is None
+    assert quadratic_count(10.0, lambda grad: adagrad(grad, 1.0), 1000) == 29
+    assert quadratic_count(100.0, lambda grad: adagrad(grad, 1.0), 1000) == 175
+    assert all(quadratic_count(1000.0, lambda g, lr=lr: adagrad(g, lr), 1000) is None for lr in LR)
 
 
 @pytest.mark.parametrize(
@@ -185,11 +216,11 @@ def test_rosenbrock_counts(update, steps):
 
 def test_nesterov_ends_just_short_on_rosenbrock_and_diverges_with_momentums_setting():
     update, theta = heavy_ball(rosen_grad, 1e-3, 0.9, nesterov=True), START.copy()
-    for _ in range(1000):
+    for _ in range(700):
         theta = update(theta)
-    assert rosen(theta) == pytest.approx(3.46e-5, rel=0.01)
+    assert rosen(theta) == pytest.approx(4.37e-4, rel=0.01)
     assert (
-        steps_to(heavy_ball(rosen_grad, 10**-2.5, 0.9, nesterov=True), START, rosen, 1e-6, 1000)
+        steps_to(heavy_ball(rosen_grad, 10**-2.5, 0.9, nesterov=True), START, rosen, 1e-6, 700)
         is None
     )
 
