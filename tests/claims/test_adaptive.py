@@ -65,6 +65,10 @@ def test_badly_scaled_valley():
     # the first AdaGrad step is about -eps * sign(g): the same length on both axes
     first = _run(grad, THETA0, 1, "adagrad", 0.5)[1] - THETA0
     np.testing.assert_allclose(first, [-0.5, -0.5], rtol=1e-6)
+    rms = _run(grad, THETA0, 1, "rmsprop", 0.005)[1] - THETA0  # sqrt(10) times -eps sign(g)
+    np.testing.assert_allclose(rms, [-0.005 * 10**0.5] * 2, rtol=1e-5)
+    adam = _run(grad, THETA0, 1, "adam", 0.05)[1] - THETA0
+    np.testing.assert_allclose(adam, [-0.05, -0.05], rtol=1e-6)
 
 
 @pytest.fixture(scope="module")
