@@ -259,8 +259,11 @@ class Lines(Canvas):
             self.ax.legend(loc=self.legend, fontsize="small")
         self.ax.relim(visible_only=True)
         self.ax.autoscale_view()
-        self.ax.set_xlim(self.xlim)  # None keeps the autoscaled limits
-        self.ax.set_ylim(self.ylim)
+        # fixed limits only when asked: set_xlim(None) would switch autoscaling off for good
+        if self.xlim is not None:
+            self.ax.set_xlim(self.xlim)
+        if self.ylim is not None:
+            self.ax.set_ylim(self.ylim)
         self.title.set_text(title)
 
 

@@ -220,6 +220,17 @@ def test_curves_follow_the_compute_function():
         explore_curves(lambda scale: {})
 
 
+def test_axes_rescale_on_every_redraw_unless_limits_are_fixed():
+    ex = explore_curves(lambda top=1.0: {"line": ([0, 1], [0, top])}, sliders={"top": (1, 1e5)})
+    ex.sliders["top"].value = 1e5
+    assert ex.panel.ax.get_ylim()[1] >= 1e5  # autoscaling survives the first redraw
+    fixed = explore_curves(
+        lambda top=1.0: {"line": ([0, 1], [0, top])}, sliders={"top": (1, 1e5)}, ylim=(0, 2)
+    )
+    fixed.sliders["top"].value = 1e5
+    assert fixed.panel.ax.get_ylim() == (0, 2)
+
+
 def test_a_failing_compute_shows_its_error_and_the_static_figure_has_all_frames():
     def root(x=1.0):
         if x < 0:
