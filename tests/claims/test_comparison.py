@@ -250,14 +250,14 @@ def test_undamped_newton_noise_floor():
     assert 0.5 * np.sum(1 / lam) == pytest.approx(1.2409, abs=5e-5)
 
 
-def noisy_run(update_factory, steps=200):
+def noisy_run(update_factory, steps=200, sigma=1.0):
     """The noisy κ = 100 quadratic as dlopt.minimize drives it: each step draws twice (the record's
     gradient, then the optimizer's), and only the second draw moves θ."""
     A, rng = matrix(100.0), np.random.default_rng(1)
 
     def grad(theta):
         rng.standard_normal(10)  # the record's draw
-        return A @ theta + rng.standard_normal(10)
+        return A @ theta + sigma * rng.standard_normal(10)
 
     update, theta = update_factory(grad), THETA0.copy()
     for _ in range(steps):
@@ -273,6 +273,26 @@ def test_noisy_quadratic_final_losses():
         return lambda t: t - np.linalg.solve(matrix(100.0) + np.eye(10), grad(t))
 
     assert noisy_run(damped_newton) == pytest.approx(0.3765, abs=5e-5)
+
+
+def test_noisy_comparisons_in_the_prose():
+    assert 10**-2.5 / (1 - 0.5) == pytest.approx(0.006, abs=5e-4)  # effective step of momentum
+    assert 0.3765 / 0.0509 == pytest.approx(7.4, abs=0.05)  # Newton against AdaGrad, the worst
+
+
+def test_exercise_3_loud_and_quiet_noise():
+    quiet_sgd = noisy_run(lambda g: gd(g, 0.01), sigma=0.1)
+    loud_sgd = noisy_run(lambda g: gd(g, 10**-2.5), sigma=10.0)
+    quiet_momentum = noisy_run(lambda g: heavy_ball(g, 1e-3, 0.9), sigma=0.1)
+    loud_momentum = noisy_run(lambda g: heavy_ball(g, 1e-3, 0.5), sigma=10.0)
+    quiet_adam = noisy_run(lambda g: adam(g, 10**-1.5), sigma=0.1)
+    loud_adam = noisy_run(lambda g: adam(g, 10**-1.5), sigma=10.0)
+    assert (quiet_sgd, loud_sgd) == pytest.approx((0.001049, 0.8632), rel=5e-4)
+    assert (quiet_momentum, loud_momentum) == pytest.approx((0.0005488, 0.9927), rel=5e-4)
+    assert (quiet_adam, loud_adam) == pytest.approx((0.002752, 1.057), rel=5e-4)
+    assert loud_adam / quiet_adam == pytest.approx(400, rel=0.05)
+    assert loud_momentum / quiet_momentum == pytest.approx(1800, rel=0.05)
+    assert max(loud_sgd, loud_momentum, loud_adam) / min(loud_sgd, loud_momentum, loud_adam) < 1.25
 
 
 def test_predicted_steps_of_exercise_1():
