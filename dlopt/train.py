@@ -74,16 +74,20 @@ def minimize(
     gtol: float | None = None,
     target: float | None = None,
     callback=None,
+    record_state: tuple[str, ...] = (),
 ) -> Record:
     """Run ``optimizer`` on ``objective`` from ``theta0`` for at most ``steps`` updates.
 
     Stops early when ‖∇J(θ)‖ < ``gtol`` or J(θ) ≤ ``target``, or when
     ``callback(k, theta, loss)`` returns True. A non-finite loss or gradient
     raises ``FloatingPointError`` naming the step, instead of recording NaNs.
+    ``record_state`` names entries of ``optimizer.state`` (e.g. ``("r",)``) to
+    keep after every update: ``record.extras["state"][name]`` has one row per step.
     """
     steps = _checks.positive_int("steps", steps) if steps != 0 else 0
     theta = _start(theta0)
     thetas, losses, norms = [theta.copy()], [], []
+    states = {name: [] for name in record_state}
     stopped = "steps"
     start = time.perf_counter()
     for k in range(steps + 1):
@@ -104,12 +108,17 @@ def minimize(
             break
         theta = optimizer.step(theta, objective)
         thetas.append(np.array(theta, copy=True))
+        for name, history in states.items():
+            if name not in optimizer.state:
+                raise KeyError(f"record_state: {type(optimizer).__name__} has no state {name!r}")
+            history.append(np.array(optimizer.state[name], copy=True))
     return Record(
         thetas=np.array(thetas),
         losses=np.array(losses),
         grad_norms=np.array(norms),
         stopped=stopped,
         wall_time=time.perf_counter() - start,
+        extras={"state": {name: np.array(h) for name, h in states.items()}} if states else {},
     )
 
 

@@ -76,3 +76,20 @@ def test_step_sizes_are_distances_between_iterates():
     np.testing.assert_allclose(run.step_sizes, np.sqrt(20) / 2.0 ** np.arange(1, 4))
     assert run.best is None
     np.testing.assert_array_equal(run.theta, [0.25, -0.5])
+
+
+def test_record_state_keeps_the_state_after_every_step():
+    class Counting:
+        """θ ← θ − ½∇J(θ) and counts its steps in its state."""
+
+        def __init__(self):
+            self.state = {"k": 0}
+
+        def step(self, theta, objective):
+            self.state["k"] += 1
+            return theta - 0.5 * objective.grad(theta)
+
+    run = dlopt.minimize(Quadratic(np.eye(1)), Counting(), [1.0], steps=3, record_state=("k",))
+    np.testing.assert_array_equal(run.extras["state"]["k"], [1, 2, 3])
+    with pytest.raises(KeyError, match="no state 'v'"):
+        dlopt.minimize(Quadratic(np.eye(1)), Counting(), [1.0], steps=1, record_state=("v",))
