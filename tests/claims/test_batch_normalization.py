@@ -119,3 +119,11 @@ def test_pairs_normalize_to_plus_minus_one_and_tiny_batches_fail(data):
     assert run.steps == 807
     assert net.accuracy(run.theta, val.X, val.y) < 0.25
     assert net.accuracy(run.theta, val.X, val.y, train=True) < 0.25
+
+
+def test_the_notebooks_mlp_is_the_hand_built_stack():
+    for batch_norm, momentum in ((False, 0.9), (True, 0.9), ({"momentum": 0.99}, 0.99)):
+        net = dlopt.nn.mlp([64, 32, 32, 32, 32, 10], activation="sigmoid", batch_norm=batch_norm)
+        hand = sigmoid_net(4, bool(batch_norm), momentum)
+        assert list(map(repr, net.layers)) == list(map(repr, hand.layers))
+        np.testing.assert_array_equal(net.init(0), hand.init(0))

@@ -97,3 +97,105 @@ def test_training_after_ten_epochs_by_unit(data):
 def test_quoted_profile_ratios_of_the_notebook_start():
     assert round(profile("tanh", 1)[2], 1) == 1.7
     assert round(profile("sigmoid", 1)[2] * 1e4, 1) == 2.9
+
+
+def tanh_stack(residual, start):
+    """Ten hidden tanh layers of 32; theta_0 written by hand: U(-1/sqrt(m), 1/sqrt(m)) or Glorot."""
+    net = dlopt.nn.mlp([64] + [32] * 10 + [10], activation="tanh", residual=residual)
+    rng, theta = np.random.default_rng(1), np.zeros(net.size)
+    for i in net.dense_indices:
+        W = net.layer_params(theta, i)["W"]
+        m, n = W.shape
+        limit = 1 / np.sqrt(m) if start == "default" else np.sqrt(6 / (m + n))
+        W[...] = rng.uniform(-limit, limit, size=W.shape)
+    return net, theta
+
+
+@pytest.fixture(scope="module")
+def skip_runs(data):
+    train, val = data
+    X, y = train.X[:200], train.y[:200]
+    out = {}
+    for start in ("default", "glorot"):
+        for residual in (False, True):
+            net, theta = tanh_stack(residual, start)
+            _, g = net.loss_and_grad(theta, X, y)
+            norms = np.array(
+                [np.linalg.norm(net.layer_params(g, i)["W"]) for i in net.dense_indices]
+            )
+            run = dlopt.fit(net, SGD(lr=0.1), train, epochs=10, batch_size=50, seed=0, theta0=theta)
+            out[start, residual] = (
+                theta,
+                norms,
+                run.extras["train_loss"],
+                net.accuracy(run.theta, val.X, val.y),
+            )
+    return out
+
+
+def test_plain_and_residual_stacks_share_theta0_and_the_default_init_matches(skip_runs):
+    np.testing.assert_array_equal(skip_runs["default", False][0], skip_runs["default", True][0])
+    net = dlopt.nn.mlp([64] + [32] * 10 + [10], activation="tanh", residual=True)
+    np.testing.assert_array_equal(net.init(1), skip_runs["default", True][0])  # deep.init(1)
+    block = net.layers[2]
+    assert (
+        type(block).__name__ == "Residual"
+        and sum(type(layer).__name__ == "Residual" for layer in net.layers) == 9
+    )  # the nine 32 -> 32 hidden layers
+
+
+def test_skip_connections_rescue_the_default_start(skip_runs):
+    _, plain, plain_loss, plain_acc = skip_runs["default", False]
+    _, res, res_loss, res_acc = skip_runs["default", True]
+    assert (round(plain.min(), 4), round(plain.max(), 4)) == (0.001, 0.0018)  # 1.0e-3, 1.8e-3
+    assert np.all(np.abs(plain_loss - np.log(10)) < 0.01)  # at ln 10 for all 10 epochs
+    assert plain_acc < 0.15
+    assert (round(res.min(), 2), round(res.max(), 1)) == (0.34, 1.4)
+    assert res_loss[1] > res_loss[0]  # a bumpy first epoch
+    assert round(res_acc, 2) == 0.90
+
+
+def test_signal_of_the_default_start_shrinks_by_about_one_over_root_three(data):
+    train, _ = data
+    net, theta = tanh_stack(False, "default")
+    h, spreads = train.X[:200], []
+    for i in net.dense_indices[:-1]:
+        p = net.layer_params(theta, i)
+        h = np.tanh(h @ p["W"] + p["b"])
+        spreads.append(h.std())
+    ratios = np.array(spreads[1:]) / np.array(spreads[:-1])
+    assert np.all((0.5 < ratios) & (ratios < 0.62))  # "measured, 0.50 to 0.61"
+    assert 1 / math.sqrt(3) == pytest.approx(0.58, abs=0.005)
+    assert np.var(np.random.default_rng(0).uniform(-1, 1, 10**6)) == pytest.approx(1 / 3, rel=0.01)
+
+
+def test_glorot_start_trains_the_plain_stack_and_shakes_the_residual_one(skip_runs):
+    _, plain, _, plain_acc = skip_runs["glorot", False]
+    _, res, res_loss, res_acc = skip_runs["glorot", True]
+    assert round(plain_acc, 2) == 0.84
+    assert round(res.max(), 1) == 6.6 and res.min() > 2 * plain.max()  # "several times larger"
+    assert (round(res_loss[0], 1), round(res_loss[1], 1)) == (3.8, 5.1)
+    assert round(res_acc, 2) == 0.90
+
+
+def test_residual_profiles_of_the_explorer():
+    train = dlopt.data.digits().split((0.3, 0.2), seed=0)[0]
+    X, y = train.X[:200], train.y[:200]
+    norms = {}
+    for activation, depth, residual in [
+        ("sigmoid", 12, False),
+        ("sigmoid", 12, True),
+        ("relu", 12, True),
+        ("relu", 6, True),
+    ]:
+        net = dlopt.nn.mlp([64] + [32] * depth + [10], activation, residual=residual)
+        theta = init_network(
+            net, np.zeros(net.size), np.random.default_rng(1), weights=SCHEME[activation]
+        )
+        _, g = net.loss_and_grad(theta, X, y)
+        norms[activation, depth, residual] = np.array(
+            [np.linalg.norm(net.layer_params(g, i)["W"]) for i in net.dense_indices]
+        )
+    assert norms["sigmoid", 12, False][0] < 1e-6 < 0.5 < norms["sigmoid", 12, True].min()
+    assert np.all(norms["relu", 12, True] > 100)  # "in the hundreds at depth 12"
+    assert norms["relu", 12, True].max() > 10 * norms["relu", 6, True].max()  # rises with depth
