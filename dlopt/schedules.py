@@ -16,12 +16,13 @@ and a linear warm-up are the schedules a reader meets elsewhere
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 from dlopt import _checks
 
 
-class Schedule:
+class Schedule(ABC):
     """A learning rate per step: ``schedule(k) -> float`` for k = 0, 1, 2, ..."""
 
     def __call__(self, k: int) -> float:
@@ -29,8 +30,9 @@ class Schedule:
             raise ValueError(f"the step k must be >= 0, got k={k!r}")
         return self.rate(k)
 
-    def rate(self, k: int) -> float:  # pragma: no cover - the protocol
-        raise NotImplementedError
+    @abstractmethod
+    def rate(self, k: int) -> float:
+        """The learning rate εₖ at step k >= 0 (the class docstring gives the formula)."""
 
 
 def check_lr(lr, name: str = "lr"):

@@ -19,22 +19,30 @@ vector θ, handed over as a dict:
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import numpy as np
 
 from dlopt import _checks
 
 
-class Layer:
+class Layer(ABC):
     """Base class: no parameters, the default initialization."""
 
     def param_shapes(self) -> dict[str, tuple]:
+        """The shapes of this layer's parameters by name, e.g. ``{"W": (3, 4), "b": (4,)}``."""
         return {}
 
-    def forward(self, params, x, train: bool = True):  # pragma: no cover - the protocol
-        raise NotImplementedError
+    @abstractmethod
+    def forward(self, params, x, train: bool = True):
+        """Return ``(out, cache)``: the layer's output for the batch ``x`` and what
+        :meth:`backward` needs. ``params`` are views into θ; ``train`` selects
+        training-mode behaviour (batch statistics, for batch normalization)."""
 
-    def backward(self, params, cache, dout):  # pragma: no cover - the protocol
-        raise NotImplementedError
+    @abstractmethod
+    def backward(self, params, cache, dout):
+        """Return ``(dx, grads)``: ∂L/∂x from ∂L/∂out by the chain rule, and ∂L/∂p for
+        each parameter p, keyed like ``params``."""
 
     def init(self, params: dict, rng: np.random.Generator) -> None:
         """Default initialization, in place: matrices W ~ U(−1/√m, 1/√m) with m = fan-in
@@ -83,6 +91,14 @@ class Activation(Layer):
     A subclass defines ``f(z)`` and ``df(z, a)``, the derivative written with
     whichever of z and a = f(z) is cheaper.
     """
+
+    @abstractmethod
+    def f(self, z):
+        """The nonlinearity f(z), elementwise."""
+
+    @abstractmethod
+    def df(self, z, a):
+        """The derivative f′(z), given z and a = f(z)."""
 
     def forward(self, params, x, train=True):
         a = self.f(x)
