@@ -49,11 +49,11 @@ def is_finite(g: np.ndarray) -> bool:
 
     gᵀg is finite exactly when every entry is, unless it overflows (entries
     beyond about 1e154 in float64, 1e19 in float32; numpy then warns); only
-    then are the entries looked at one by one.
+    then are the entries looked at one by one. (``g.dot`` rather than
+    ``np.dot``: the method skips numpy's dispatch, a third of the cost on
+    1000 entries.)
     """
-    return math.isfinite(np.dot(g, g) if g.ndim == 1 else np.vdot(g, g)) or bool(
-        np.isfinite(g).all()
-    )
+    return math.isfinite(g.dot(g) if g.ndim == 1 else np.vdot(g, g)) or bool(np.isfinite(g).all())
 
 
 class Workspace:
@@ -95,22 +95,33 @@ def run_box(box, theta, g, state: dict, names: tuple[str, ...], workspace: Works
     wrong shape or a non-finite entry raises before θ is written, and, for
     vectors of at most one block, before the state is touched (see the module
     docstring for longer ones).
+
+    On small vectors every statement here costs about as much as one numpy
+    operation, so the path is kept short: no comprehensions, ``zip`` or
+    unpacking (each costs 0.1-0.2 µs in CPython 3.11).
     """
     theta = np.asarray(theta)
-    if theta.dtype.kind != "f":
-        raise TypeError(f"theta must be a floating-point array, got dtype {theta.dtype}")
+    shape, dtype = theta.shape, theta.dtype
+    if dtype.kind != "f":
+        raise TypeError(f"theta must be a floating-point array, got dtype {dtype}")
     g = np.asarray(g)
-    if g.shape != theta.shape:
-        _checks.finite_array("gradient", g, theta.shape)
-    g = g.astype(theta.dtype, copy=False)
-    arrays = [_state_array(state, name, theta) for name in names]
-    if theta.size * theta.itemsize <= BLOCK_BYTES or theta.ndim != 1:
-        if not is_finite(g):
-            _checks.finite_array("gradient", g)
-        delta_theta, *new_state = box(g, *arrays, **scalars)
-        for name, new in zip(names, new_state, strict=True):
-            state[name] = new
-        return theta + delta_theta
+    if g.shape != shape:
+        _checks.finite_array("gradient", g, shape)
+    if g.dtype != dtype:
+        g = g.astype(dtype)
+    arrays = _state_arrays(state, names, theta)
+    if theta.nbytes > BLOCK_BYTES and theta.ndim == 1:
+        return _run_blocks(box, theta, g, arrays, workspace, scalars)
+    if not is_finite(g):
+        _checks.finite_array("gradient", g)
+    results = box(g, *arrays, **scalars)  # (Δθ, *new state)
+    for i, name in enumerate(names, 1):
+        state[name] = results[i]
+    return theta + results[0]
+
+
+def _run_blocks(box, theta, g, arrays, workspace, scalars):
+    """:func:`run_box` on a long vector, one cache-sized block at a time."""
     out = workspace.empty_like(theta)
     block = BLOCK_BYTES // theta.itemsize
     for start in range(0, theta.size, block):
@@ -124,14 +135,17 @@ def run_box(box, theta, g, state: dict, names: tuple[str, ...], workspace: Works
     return out
 
 
-def _state_array(state: dict, name: str, theta: np.ndarray) -> np.ndarray:
-    """The state array ``state[name]``, created as zeros like θ the first time."""
-    array = state[name]
-    if array is None:
-        array = state[name] = np.zeros_like(theta)
-    elif array.shape != theta.shape or array.dtype != theta.dtype:
-        raise ValueError(
-            f"state {name!r} has shape {array.shape} and dtype {array.dtype}, but theta has "
-            f"shape {theta.shape} and dtype {theta.dtype}"
-        )
-    return array
+def _state_arrays(state: dict, names: tuple[str, ...], theta: np.ndarray) -> list[np.ndarray]:
+    """The state arrays ``state[name]`` for each name, created as zeros like θ the first time."""
+    arrays, shape, dtype = [], theta.shape, theta.dtype
+    for name in names:
+        array = state[name]
+        if array is None:
+            array = state[name] = np.zeros_like(theta)
+        elif array.shape != shape or array.dtype != dtype:
+            raise ValueError(
+                f"state {name!r} has shape {array.shape} and dtype {array.dtype}, but theta has "
+                f"shape {shape} and dtype {dtype}"
+            )
+        arrays.append(array)
+    return arrays
