@@ -329,3 +329,42 @@ def test_network_results_by_plain_fit():
     assert results["Momentum"]["val_accuracy"][-1] == pytest.approx(0.972, abs=5e-4)
     assert results["SGD"]["val_accuracy"][-1] == pytest.approx(0.933, abs=5e-4)
     assert results["Adam"]["val_loss"][-1] == pytest.approx(0.134, abs=5e-4)
+
+
+class _HandAdaptive:
+    """AdaGrad (rho=None) or RMSProp written from their boxes, with dlopt's default deltas."""
+
+    def __init__(self, lr, rho=None):
+        self.lr, self.rho, self.r = lr, rho, None
+
+    def step(self, theta, objective):
+        g = objective.grad(theta)
+        r = np.zeros_like(g) if self.r is None else self.r
+        if self.rho is None:
+            self.r = r + g * g
+            return theta - self.lr / (1e-7 + np.sqrt(self.r)) * g
+        self.r = self.rho * r + (1 - self.rho) * g * g
+        return theta - self.lr / np.sqrt(1e-6 + self.r) * g
+
+
+def test_network_grids_a_rate_too_small_or_too_large():
+    digits = dlopt.data.digits()
+    train, validation = digits.split((0.6, 0.2), seed=0)[:2]
+    net = dlopt.nn.mlp([64, 32, 10], activation="tanh")
+    args = {"epochs": 5, "batch_size": 64, "seed": 0, "validation": validation}
+
+    def final(opt):
+        extras = dlopt.fit(net, opt, train, **args).extras
+        return extras["val_loss"][-1], extras["val_accuracy"][-1]
+
+    # "0.19 -> 0.31" (AdaGrad) and "0.24 -> 0.58" (RMSProp) for a rate three times too small
+    assert [final(_HandAdaptive(lr))[0] for lr in (0.1, 0.03)] == pytest.approx(
+        [0.191, 0.314], abs=5e-4
+    )
+    rms = [final(_HandAdaptive(lr, rho=0.9)) for lr in (0.01, 0.003)]
+    assert [loss for loss, _ in rms] == pytest.approx([0.235, 0.582], abs=5e-4)
+    # "losses of 42 and 27" for SGD and Nesterov at a rate three times too large
+    assert final(SGD(3.0))[0] == pytest.approx(42.25, abs=0.01)
+    assert final(Nesterov(1.0, 0.9))[0] == pytest.approx(27.20, abs=0.01)
+    # "between 93% and 97% accuracy": RMSProp's 0.936 sits inside (the ends are tested above)
+    assert 0.93 < rms[0][1] < 0.97
