@@ -25,6 +25,8 @@ def test_gaussian_products_spread_and_orthogonal_products_do_not():
     assert 0.005 < s1[-1] < 0.02 and 1.5 < s1[0] < 2.5  # "about 0.01 to 2"
     s20 = product_singular_values(gaussian, 20)
     assert np.log10(s20[0] / s20[-1]) > 16
+    assert 3 < s20[0] < 10  # "stretched several times over"
+    assert np.median(s20) < 1e-3  # "most of the others squashed to almost nothing"
     np.testing.assert_allclose(product_singular_values(init.orthogonal, 20), 1.0, atol=1e-12)
 
 
@@ -90,9 +92,10 @@ def tanh_profile(weights, depth=20, width=100):
 
 
 def test_tanh_jacobians_and_signal():
-    _, s_g = tanh_profile(functools.partial(init.normal, std=0.1))
+    std_g, s_g = tanh_profile(functools.partial(init.normal, std=0.1))
     std_o, s_o = tanh_profile(init.orthogonal)
     std_o53, s_o53 = tanh_profile(functools.partial(init.orthogonal, gain=5 / 3))
+    assert std_g < 0.2  # "a standard deviation below 0.2 at layer 20 for both"
     assert s_g[0] / s_g[-1] > 1e6  # "more than six orders of magnitude", "millions"
     assert s_o[0] / s_o[-1] == pytest.approx(14, abs=1)  # "about 14"
     assert s_o53[0] / s_o53[-1] > 1e5  # stretched again
