@@ -143,3 +143,23 @@ def test_curriculum_makes_no_measurable_difference(digits_curriculum):
     assert (round(at100["random"], 2), round(at100["curriculum"], 2)) == (0.83, 0.85)
     assert round(at200["random"], 2) == round(at200["curriculum"], 2) == 0.91
     assert 0 < final["random"] - final["curriculum"] < 0.02  # "about a point"
+
+
+def test_single_seed_numbers_of_the_curriculum_exercise(digits_curriculum):
+    """The dip of seed 0 (0.16 after 31 steps) and exercise 3's three variants."""
+    train, val, distance, ranks = digits_curriculum
+    variants = {
+        "ranked": (ranks, (0.16, 0.908)),
+        "naive": (distance, (0.26, 0.908)),
+        "anti": (1 - ranks, (0.25, 0.905)),
+    }
+    for difficulty, (after3, after10) in variants.values():
+        sampler = Curriculum(difficulty, batch_size=20, start=0.2, epochs_to_full=5)
+        net = dlopt.nn.mlp([64, 32, 10], activation="tanh")
+        run = dlopt.fit(
+            net, SGD(lr=0.1), train, epochs=10, batch_size=20, seed=0,
+            validation=val, sampler=sampler,
+        )  # fmt: skip
+        assert run.extras["epoch_end"][3] == 31
+        assert run.extras["val_accuracy"][3] == pytest.approx(after3, abs=0.005)
+        assert run.extras["val_accuracy"][10] == pytest.approx(after10, abs=0.0015)
