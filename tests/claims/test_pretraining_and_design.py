@@ -92,6 +92,7 @@ def test_training_after_ten_epochs_by_unit(data):
     assert accuracy["sigmoid"] < 0.15
     assert round(accuracy["tanh"], 2) == 0.89
     assert 0.5 < accuracy["relu"] < accuracy["tanh"]
+    assert round(accuracy["relu"], 2) == 0.68  # "68% after 10 epochs"
 
 
 def test_quoted_profile_ratios_of_the_notebook_start():
@@ -199,3 +200,19 @@ def test_residual_profiles_of_the_explorer():
     assert norms["sigmoid", 12, False][0] < 1e-6 < 0.5 < norms["sigmoid", 12, True].min()
     assert np.all(norms["relu", 12, True] > 100)  # "in the hundreds at depth 12"
     assert norms["relu", 12, True].max() > 10 * norms["relu", 6, True].max()  # rises with depth
+
+
+@pytest.mark.parametrize(("w", "plain", "residual"), [(0.1, 1e-10, 2.59), (0.5, 9.8e-4, 57.7)])
+def test_exercise_identity_path_of_a_one_unit_chain(w, plain, residual):
+    """Exercise 4: d h_10 / d h_0 by central differences of hand-written chains."""
+
+    def chain(h0, skip):
+        h = h0
+        for _ in range(10):
+            h = h + w * h if skip else w * h
+        return h
+
+    eps = 1e-6
+    for skip, quoted in ((False, plain), (True, residual)):
+        slope = (chain(1 + eps, skip) - chain(1 - eps, skip)) / (2 * eps)
+        assert slope == pytest.approx(quoted, rel=0.01)
