@@ -177,3 +177,13 @@ def test_wide_runs_all_end_low():
         _descend(net, net.init(np.random.default_rng(seed)), 1.0, 1000)[1][-1] for seed in range(5)
     ]
     np.testing.assert_allclose(finals, [0.017, 0.018, 0.023, 0.018, 0.018], atol=5e-4)
+
+
+def test_momentum_rolls_out_of_the_deep_well_from_the_good_side():
+    """Started at (-1.8, 1), left of the ridge, momentum 0.8 settles in the poor well."""
+    theta, v = np.array([-1.8, 1.0]), np.zeros(2)
+    for _ in range(300):
+        x, y = theta
+        v = 0.8 * v - 0.05 * np.array([4 * x**3 - 4 * x + 0.5, y])
+        theta = theta + v
+    assert theta[0] == pytest.approx(0.9304, abs=1e-3)
