@@ -93,3 +93,21 @@ def test_linear_decay_ends_more_than_twenty_times_lower(problem):
     decayed = _sgd_floor(A, y, J_star, decay, 4)[-500:].mean()
     assert constant / decayed > 20
     assert 0.0005 * np.sum(G**2) / N / 16 == pytest.approx(4e-5, rel=0.1)
+
+
+def test_exercise_1_four_times_the_batch_allows_four_times_the_rate(problem):
+    """Same floor for (b=4, eps=0.05) and (b=16, eps'=0.2); the big batch needs about a
+    quarter of the steps to come within twice its floor, about as many example gradients."""
+    A, y, _, J_star, G = problem
+    trace_sigma = np.sum(G**2) / N
+    assert 0.05 / 4 * 16 == pytest.approx(0.2)
+    assert 0.2 * trace_sigma / (4 * 16) == pytest.approx(0.05 * trace_sigma / (4 * 4))
+    steps = {}
+    for lr, b in ((0.05, 4), (0.2, 16)):
+        counts = []
+        for seed in (0, 1, 2):
+            curve = _sgd_floor(A, y, J_star, lr, b, seed=seed)
+            counts.append(np.argmax(curve < 2 * curve[1500:].mean()))
+        steps[b] = np.mean(counts)
+    assert 2.5 < steps[4] / steps[16] < 6  # about a quarter of the steps
+    assert 0.6 < (16 * steps[16]) / (4 * steps[4]) < 1.6  # about even in example gradients
