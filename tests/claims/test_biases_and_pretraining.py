@@ -117,28 +117,47 @@ def test_marginal_bias_exercise_values():
     assert math.log(3) == pytest.approx(1.0986, abs=5e-5)
 
 
-def test_greedy_pretraining_head_start():
+@pytest.fixture(scope="module")
+def pretraining():
     digits = dlopt.data.digits()
     train, val, _ = digits.split([0.2, 0.3, 0.5], seed=0)
     assert len(train) == 359
-    sizes = [64, 32, 32, 32, 32, 10]
-    out = {}
-    for epochs in (5, 1):
-        pre = init.greedy_supervised_pretraining(
-            sizes, train, lambda: SGD(lr=0.1), epochs=epochs, batch_size=20, seed=0
-        )
-        run = dlopt.fit(pre.net, SGD(lr=0.1), train, epochs=20, batch_size=20, seed=0,
-                        theta0=pre.theta, validation=val)  # fmt: skip
-        out[epochs] = run.extras["val_accuracy"]
+    pre = init.greedy_supervised_pretraining(
+        [64, 32, 32, 32, 32, 10], train, lambda: SGD(lr=0.1), epochs=5, batch_size=20, seed=0
+    )
+    return train, val, pre
+
+
+def test_greedy_pretraining_head_start(pretraining):
+    train, val, pre = pretraining
+    out = dlopt.fit(pre.net, SGD(lr=0.1), train, epochs=20, batch_size=20, seed=0,
+                    theta0=pre.theta, validation=val).extras["val_accuracy"]  # fmt: skip
     rand = dlopt.fit(pre.net, SGD(lr=0.1), train, epochs=20, batch_size=20, seed=0,
                      validation=val).extras["val_accuracy"]  # fmt: skip
-    assert out[5][0] == pytest.approx(0.69, abs=0.005)
-    assert np.all(out[5] > rand)  # ahead for all 20 epochs
+    assert out[0] == pytest.approx(0.69, abs=0.005)
+    assert np.all(out > rand)  # ahead for all 20 epochs
     assert rand[2] < 0.25  # a plateau at first
-    assert out[1][0] == pytest.approx(0.15, abs=0.005)
-    assert out[1][10] == pytest.approx(0.67, abs=0.005)
-    assert out[5][10] == pytest.approx(0.82, abs=0.005)
+    assert out[10] == pytest.approx(0.82, abs=0.005)
     assert rand[10] == pytest.approx(0.60, abs=0.006)
+
+
+def test_exercise_hidden_layers_carry_the_lasting_benefit(pretraining):
+    """Exercise 3: the first k pretrained hidden layers written by hand into a random start."""
+    train, val, pre = pretraining
+    net = pre.net
+    accuracy = {}
+    for k in (0, 1, 2, 4):
+        theta0 = net.init(np.random.default_rng(1))
+        for i in (0, 2, 4, 6)[:k]:
+            for key in ("W", "b"):
+                net.layer_params(theta0, i)[key][...] = net.layer_params(pre.theta, i)[key]
+        accuracy[k] = dlopt.fit(net, SGD(lr=0.1), train, epochs=10, batch_size=20, seed=0,
+                                theta0=theta0, validation=val).extras["val_accuracy"]  # fmt: skip
+    assert all(accuracy[k][0] <= 0.145 for k in accuracy)  # "at most 14%" before training
+    assert round(accuracy[0][10], 2) == 0.66
+    assert round(accuracy[1][10], 2) == 0.76
+    assert 0.795 <= min(accuracy[2][10], accuracy[4][10])  # "80-82%"
+    assert max(accuracy[2][10], accuracy[4][10]) < 0.825  # "as high as the full stack (82%)"
 
 
 def test_transfer_to_odd_even_is_faster():
