@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from abc import ABC, abstractmethod
 
 import numpy as np
 
@@ -11,7 +12,7 @@ from dlopt.optim import _fast
 from dlopt.schedules import Schedule
 
 
-class Optimizer:
+class Optimizer(ABC):
     """Base class of the algorithm boxes.
 
     A subclass implements ``step(theta, objective) -> new theta``: one update
@@ -32,8 +33,12 @@ class Optimizer:
         self.state: dict = {}
         self.workspace = _fast.Workspace()
 
-    def step(self, theta, objective):  # pragma: no cover - the protocol
-        raise NotImplementedError
+    @abstractmethod
+    def step(self, theta, objective):
+        """Perform one update of the algorithm box at ``theta`` and return the new θ.
+
+        The optimizer asks ``objective`` for what its box needs (a gradient at θ
+        or at an interim point, a Hessian, values along a line)."""
 
     def gradient(self, objective, theta) -> np.ndarray:
         """Ask ``objective`` for ∇J(θ) and check its shape and finiteness."""
