@@ -2,11 +2,12 @@
 
 Minibatch gradients are averaged from per-example gradients (not the network's batched
 objective), training runs use a plain loop θ ← θ − εg instead of dlopt.fit and SGD, and
-the σ/√n law is checked on fresh draws from another seed.
+the σ/√n law is checked on fresh draws from another seed. The page's timing claim (the
+time of a step is flat for small batches and grows like n for large ones) is a speed
+measurement, so benchmarks/minibatch_cost.py measures it instead of a timed test.
 """
 
 import itertools
-import time
 
 import numpy as np
 import pytest
@@ -69,21 +70,6 @@ def test_without_replacement_error_follows_finite_population_correction(setting)
         predicted = sigma / np.sqrt(n) * np.sqrt((m - n) / (m - 1))
         assert np.sqrt(np.mean(errors)) == pytest.approx(predicted, rel=0.12)
     assert np.sqrt((m - 256) / (m - 1)) < 0.95  # "below the line above a few hundred examples"
-
-
-def test_time_flat_for_small_batches_and_growing_for_large(setting):
-    net, train, theta = setting["net"], setting["train"], setting["theta"]
-
-    def seconds(n):
-        runs = []
-        for _ in range(15):
-            start = time.perf_counter()
-            net.loss_and_grad(theta, train.X[:n], train.y[:n])
-            runs.append(time.perf_counter() - start)
-        return min(runs)
-
-    assert seconds(8) < 1.5 * seconds(1)
-    assert seconds(1024) > 3 * seconds(128)
 
 
 def test_same_budget_small_batches_win_per_example(setting):
