@@ -65,6 +65,17 @@ def finite_scalar(name: str, value: float) -> float:
     return value
 
 
+def generator(rng) -> np.random.Generator:
+    """``rng`` itself if it is a ``np.random.Generator``, ``np.random.default_rng(rng)`` if
+    it is an integer seed. Anything else (``None`` included: an unseeded draw would
+    make a run irreproducible) raises ``TypeError``."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if isinstance(rng, int | np.integer) and not isinstance(rng, bool):
+        return np.random.default_rng(rng)
+    raise TypeError(f"rng must be a np.random.Generator or an integer seed, got rng={rng!r}")
+
+
 def _real(name: str, value) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
         raise TypeError(f"{name} must be a real number, got {name}={value!r}")

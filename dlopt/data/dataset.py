@@ -98,7 +98,7 @@ def minibatches(n: int, batch_size: int, rng, *, replace: bool = False, shuffle:
     """
     n = _checks.positive_int("n", n)
     batch_size = _checks.positive_int("batch_size", batch_size)
-    rng = as_generator(rng)
+    rng = _checks.generator(rng)
     if replace and not shuffle:
         raise ValueError("shuffle=False needs replace=False: sampling with replacement is random")
     n_batches = math.ceil(n / batch_size)
@@ -108,12 +108,5 @@ def minibatches(n: int, batch_size: int, rng, *, replace: bool = False, shuffle:
     return (order[k * batch_size : (k + 1) * batch_size] for k in range(n_batches))
 
 
-def as_generator(rng) -> np.random.Generator:
-    """``rng`` itself if it is a ``np.random.Generator``, ``np.random.default_rng(rng)`` if
-    it is an integer seed. Anything else (``None`` included: an unseeded draw would
-    make a run irreproducible) raises ``TypeError``."""
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if isinstance(rng, int | np.integer) and not isinstance(rng, bool):
-        return np.random.default_rng(rng)
-    raise TypeError(f"rng must be a np.random.Generator or an integer seed, got rng={rng!r}")
+#: Public name of :func:`dlopt._checks.generator` (the one rng check of the package).
+as_generator = _checks.generator

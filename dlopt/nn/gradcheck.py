@@ -11,7 +11,6 @@ from __future__ import annotations
 import numpy as np
 
 from dlopt import _checks
-from dlopt.data.dataset import as_generator
 
 
 def numerical_gradient(value, theta, eps: float = 1e-6, indices=None) -> np.ndarray:
@@ -56,7 +55,7 @@ def gradient_check(objective, theta, eps: float = 1e-6, rng=None, n: int | None 
         indices = np.arange(theta.size)
     else:
         n = _checks.positive_int("n", n)
-        rng = as_generator(0 if rng is None else rng)
+        rng = _checks.generator(0 if rng is None else rng)
         indices = np.sort(rng.choice(theta.size, size=min(n, theta.size), replace=False))
     numeric = numerical_gradient(objective.value, theta, eps, indices)
     analytic = analytic[indices]

@@ -20,7 +20,6 @@ import itertools
 import numpy as np
 
 from dlopt import _checks
-from dlopt.data.dataset import as_generator
 from dlopt.nn import layers as _layers
 from dlopt.nn import losses as _losses
 from dlopt.nn import residual as _residual
@@ -64,7 +63,7 @@ class Network:
     def init(self, rng) -> np.ndarray:
         """A fresh θ: each layer's ``init`` (by default U(−1/√m, 1/√m) weights with m the
         fan-in, zero biases). ``rng`` is a ``np.random.Generator`` or an integer seed."""
-        rng = as_generator(rng)
+        rng = _checks.generator(rng)
         theta = np.zeros(self.size)
         for i, layer in enumerate(self.layers):
             layer.init(self.layer_params(theta, i), rng)
