@@ -334,23 +334,21 @@ def test_whole_runs_pass_and_their_mistakes_are_named(capsys):
 def test_dlopt_own_boxes_pass_as_students(capsys):
     from dlopt.optim import SGD, AdaGrad, Adam, Momentum, RMSProp
 
+    # a box returns Δθ and updates its state arrays in place
     def sgd_box(theta, g, lr):
-        return theta + SGD.box(g, epsilon=lr)[0]
+        return theta + SGD.box(g, epsilon=lr)
 
     def momentum_box(theta, v, g, lr, alpha):
-        delta, v = Momentum.box(g, v, epsilon=lr, alpha=alpha)
-        return theta + delta, v
+        return theta + Momentum.box(g, v, epsilon=lr, alpha=alpha), v
 
     def adagrad_box(theta, r, g, lr, delta):
-        step, r = AdaGrad.box(g, r, epsilon=lr, delta=delta)
-        return theta + step, r
+        return theta + AdaGrad.box(g, r, epsilon=lr, delta=delta), r
 
     def rmsprop_box(theta, r, g, lr, rho, delta):
-        step, r = RMSProp.box(g, r, epsilon=lr, rho=rho, delta=delta)
-        return theta + step, r
+        return theta + RMSProp.box(g, r, epsilon=lr, rho=rho, delta=delta), r
 
     def adam_box(theta, s, r, t, g, lr, rho1, rho2, delta):
-        step, s, r = Adam.box(g, s, r, epsilon=lr, rho1=rho1, rho2=rho2, delta=delta, t=t)
+        step = Adam.box(g, s, r, epsilon=lr, rho1=rho1, rho2=rho2, delta=delta, t=t)
         return theta + step, s, r
 
     check.sgd_step(sgd_box)

@@ -60,20 +60,22 @@ class Adam(Optimizer):
         g = objective.grad(theta)  # checked inside self.update
         t = t + 1
         theta = self.update(
-            self.box, theta, g, ("s", "r"), epsilon=epsilon, rho1=self.rho1, rho2=self.rho2,
-            delta=self.delta, t=t, inside=self.delta_inside_root, correct=self.bias_correction,
+            self.box, theta, g, ("s", "r"), epsilon, self.rho1, self.rho2, self.delta, t,
+            self.delta_inside_root, self.bias_correction,
         )  # fmt: skip
         self.state["t"] = t
         return theta
 
     @staticmethod
-    def box(g, s, r, *, epsilon, rho1, rho2, delta, t, inside=False, correct=True):
-        s = rho1 * s + (1 - rho1) * g  # update biased first moment estimate
-        r = rho2 * r + (1 - rho2) * g * g  # update biased second moment estimate
+    def box(g, s, r, epsilon, rho1, rho2, delta, t, inside=False, correct=True):
+        s *= rho1
+        s += (1 - rho1) * g  # update biased first moment estimate: s ← ρ₁s + (1 − ρ₁)g
+        r *= rho2
+        r += (1 - rho2) * g * g  # update biased second moment estimate: r ← ρ₂r + (1 − ρ₂)g⊙g
         s_hat = s / (1 - rho1**t) if correct else s  # correct bias in first moment
         r_hat = r / (1 - rho2**t) if correct else r  # correct bias in second moment
         if inside:
             delta_theta = -epsilon * s_hat / np.sqrt(r_hat + delta)  # the notes' variant
         else:
             delta_theta = -epsilon * s_hat / (np.sqrt(r_hat) + delta)  # compute update
-        return delta_theta, s, r
+        return delta_theta

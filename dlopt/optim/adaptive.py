@@ -29,15 +29,15 @@ class AdaGrad(Optimizer):
     def step(self, theta, objective):
         epsilon, delta = self.learning_rate(self.state["k"]), self.delta
         g = objective.grad(theta)  # checked inside self.update
-        theta = self.update(self.box, theta, g, ("r",), epsilon=epsilon, delta=delta)
+        theta = self.update(self.box, theta, g, ("r",), epsilon, delta)
         self.state["k"] += 1
         return theta
 
     @staticmethod
-    def box(g, r, *, epsilon, delta):
-        r = r + g * g  # accumulate squared gradient
+    def box(g, r, epsilon, delta):
+        r += g * g  # accumulate squared gradient
         delta_theta = -epsilon / (delta + np.sqrt(r)) * g  # compute update
-        return delta_theta, r
+        return delta_theta
 
 
 class RMSProp(Optimizer):
@@ -69,26 +69,26 @@ class RMSProp(Optimizer):
         epsilon, rho, delta = self.learning_rate(self.state["k"]), self.rho, self.delta
         if self.alpha is None:
             g = objective.grad(theta)  # checked inside self.update
-            theta = self.update(self.box, theta, g, ("r",), epsilon=epsilon, rho=rho, delta=delta)
+            theta = self.update(self.box, theta, g, ("r",), epsilon, rho, delta)
         else:
             alpha, v = self.alpha, self.state["v"]
             theta_tilde = theta if v is None else theta + alpha * v  # apply interim update
             g = objective.grad(theta_tilde)  # gradient at the interim point
-            theta = self.update(
-                self.nesterov_box, theta, g, ("r", "v"), epsilon=epsilon, rho=rho, delta=delta,
-                alpha=alpha,
-            )  # fmt: skip
+            theta = self.update(self.nesterov_box, theta, g, ("r", "v"), epsilon, rho, delta, alpha)
         self.state["k"] += 1
         return theta
 
     @staticmethod
-    def box(g, r, *, epsilon, rho, delta):
-        r = rho * r + (1 - rho) * g * g  # accumulate squared gradient
+    def box(g, r, epsilon, rho, delta):
+        r *= rho
+        r += (1 - rho) * g * g  # accumulate squared gradient: r ← ρr + (1 − ρ)g⊙g, in place
         delta_theta = -epsilon / np.sqrt(delta + r) * g  # compute update
-        return delta_theta, r
+        return delta_theta
 
     @staticmethod
-    def nesterov_box(g, r, v, *, epsilon, rho, delta, alpha):
-        r = rho * r + (1 - rho) * g * g  # accumulate squared gradient
-        v = alpha * v - epsilon / np.sqrt(delta + r) * g  # compute velocity update
-        return v, r, v  # Δθ = v (apply update: θ ← θ + v), and the new r, v
+    def nesterov_box(g, r, v, epsilon, rho, delta, alpha):
+        r *= rho
+        r += (1 - rho) * g * g  # accumulate squared gradient: r ← ρr + (1 − ρ)g⊙g, in place
+        v *= alpha
+        v -= epsilon / np.sqrt(delta + r) * g  # compute velocity update: v ← αv − ε/√(δ + r) ⊙ g
+        return v  # Δθ = v (apply update: θ ← θ + v)

@@ -28,14 +28,15 @@ class Momentum(Optimizer):
     def step(self, theta, objective):
         epsilon, alpha = self.learning_rate(self.state["k"]), self.alpha
         g = objective.grad(theta)  # checked inside self.update
-        theta = self.update(self.box, theta, g, ("v",), epsilon=epsilon, alpha=alpha)
+        theta = self.update(self.box, theta, g, ("v",), epsilon, alpha)
         self.state["k"] += 1
         return theta
 
     @staticmethod
-    def box(g, v, *, epsilon, alpha):
-        v = alpha * v - epsilon * g  # compute velocity update
-        return v, v  # Δθ = v (apply update: θ ← θ + v), and the new v
+    def box(g, v, epsilon, alpha):
+        v *= alpha
+        v -= epsilon * g  # compute velocity update: v ← αv − εg, in place
+        return v  # Δθ = v (apply update: θ ← θ + v)
 
 
 class Nesterov(Momentum):
@@ -51,6 +52,6 @@ class Nesterov(Momentum):
         v = self.state["v"]
         theta_tilde = theta if v is None else theta + alpha * v  # apply interim update
         g = objective.grad(theta_tilde)  # gradient at the interim point
-        theta = self.update(self.box, theta, g, ("v",), epsilon=epsilon, alpha=alpha)
+        theta = self.update(self.box, theta, g, ("v",), epsilon, alpha)
         self.state["k"] += 1
         return theta

@@ -27,11 +27,11 @@ class SGD(Optimizer):
     def step(self, theta, objective):
         epsilon = self.learning_rate(self.state["k"])
         g = objective.grad(theta)  # checked inside self.update
-        theta = self.update(self.box, theta, g, epsilon=epsilon)  # θ ← θ + Δθ
+        theta = self.update(self.box, theta, g, (), epsilon)  # θ ← θ + Δθ
         self.state["k"] += 1
         return theta
 
     @staticmethod
-    def box(g, *, epsilon):
+    def box(g, epsilon):
         delta_theta = -epsilon * g  # the update θ ← θ − εĝ is θ ← θ + Δθ
-        return (delta_theta,)
+        return delta_theta
