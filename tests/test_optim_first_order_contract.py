@@ -103,6 +103,20 @@ def test_arrays_the_caller_keeps_are_never_overwritten(name, blocked):
         np.testing.assert_array_equal(array, copy_at_the_time)
 
 
+@pytest.mark.parametrize("name", MAKERS)
+def test_state_arrays_are_updated_in_place(name, blocked):
+    # the speed of long vectors rests on it: no new state array, and no copy back, per step
+    objective, theta = problem(13)
+    opt = MAKERS[name]()
+    theta = opt.step(theta, objective)
+    arrays = {k: v for k, v in opt.state.items() if isinstance(v, np.ndarray)}
+    before = {k: v.copy() for k, v in arrays.items()}
+    theta = opt.step(theta, objective)
+    for key, array in arrays.items():
+        assert opt.state[key] is array
+        assert not np.array_equal(array, before[key])
+
+
 def test_outputs_are_recycled_once_dropped(monkeypatch):
     monkeypatch.setattr(_fast, "BLOCK_BYTES", 24)
     objective, theta = problem(13)
@@ -170,9 +184,18 @@ def test_a_float64_gradient_does_not_promote_a_float32_theta(blocked):
     assert out.dtype == np.float32
 
 
-def test_integer_theta_is_refused():
+@pytest.mark.parametrize("name", MAKERS)
+@pytest.mark.parametrize("gradient_dtype", [float, int])
+def test_integer_theta_is_refused(name, gradient_dtype):
     with pytest.raises(TypeError, match="theta must be a floating-point array"):
-        SGD().step(np.zeros(3, dtype=int), Fixed(np.zeros(3)))
+        MAKERS[name]().step(np.zeros(3, dtype=int), Fixed(np.ones(3, dtype=gradient_dtype)))
+
+
+def test_a_numpy_or_integer_learning_rate_is_a_plain_rate():
+    for lr in (np.float32(0.5), 1, np.int64(1)):
+        opt = SGD(lr=lr)
+        opt.lr = lr  # also when set after construction, as a widget might
+        np.testing.assert_array_equal(opt.step(np.zeros(2), Fixed(np.ones(2))), -float(lr))
 
 
 def test_schedule_sets_each_steps_learning_rate():
