@@ -23,10 +23,14 @@ The load average is printed before and after the table, and ``--rounds R``
 measures the whole table R times (one row after the other, so a burst of
 load spoils one round of a row, not all) and prints each row's fastest round.
 
-At N = 1e3 the time per step is the fixed cost of a step; to judge it, the
-header gives the cost of single numpy operations on 1e3 float64 numbers
+At N = 1e3 the time per step is mostly the fixed cost of a step; to judge it,
+the header gives the cost of single numpy operations on 1e3 float64 numbers
 measured in the same run (a box is a handful of them, plus θ + Δθ and the
-finiteness check gᵀg).
+finiteness check gᵀg). Part of it still grows with N (Adam's square root
+costs about 1 ns per float64), so when both N = 1e3 and N = 4e3 are measured
+(the default; both fit in the L2 cache) a second table splits the time at
+N = 1e3 into the part that grows with N (the slope between the two sizes)
+and the part that does not (the intercept at N = 0).
 
 Run: ``make bench`` or ``python benchmarks/optimizers.py [--sizes 1e3 1e6]
 [--optimizers SGD Adam] [--dtypes float64] [--rounds 3]``.
@@ -53,7 +57,8 @@ OPTIMIZERS = [
     ("RMSProp", lambda: RMSProp(lr=1e-3), 5),  # read θ, g, r; write r, θ
     ("Adam", lambda: Adam(lr=1e-3), 7),  # read θ, g, s, r; write s, r, θ
 ]
-SIZES = [10**3, 10**5, 10**6, 10**7]
+SIZES = [10**3, 4 * 10**3, 10**5, 10**6, 10**7]
+SMALL = (10**3, 4 * 10**3)  # the two in-cache sizes that split the fixed cost
 DTYPES = [np.float32, np.float64]
 
 
@@ -164,7 +169,26 @@ def main(argv=None) -> None:
             best[key] = min(best.get(key, result), result)
             if round_ == args.rounds - 1:
                 print_row(label, arrays, dtype, n, *best[key])
+    print_fixed_costs({key: times[0] for key, times in best.items()})
     print("load average (1, 5, 15 min) after: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+
+
+def print_fixed_costs(seconds: dict) -> None:
+    """Split each time at N = 1e3 into the intercept at N = 0 and the part that grows with N."""
+    (n1, n2), lines = SMALL, []
+    for (label, dtype, n), t1 in seconds.items():
+        t2 = seconds.get((label, dtype, n2))
+        if n == n1 and t2 is not None:
+            slope = (t2 - t1) / (n2 - n1)
+            lines.append(
+                f"{label:<9} {np.dtype(dtype).name:<7} {t1 * 1e6:>11.2f} {slope * n1 * 1e6:>14.2f} "
+                f"{(t1 - slope * n1) * 1e6:>13.2f}"
+            )
+    if lines:
+        print(f"\nat N = {n1:.0e}: time = fixed cost + what grows with N (slope to N = {n2:.0e})")
+        header = f"{'optimizer':<9} {'dtype':<7} {'us/step':>11} {'grows with N':>14}"
+        print(header + f" {'fixed cost':>13}")
+        print("\n".join(lines))
 
 
 def print_row(label: str, arrays: int, dtype, n: int, t: float, copy: float, add: float) -> None:
