@@ -134,7 +134,7 @@ def _conform(g: np.ndarray, theta: np.ndarray) -> np.ndarray:
         raise TypeError(f"theta must be a floating-point array, got dtype {theta.dtype}")
     if g.shape != theta.shape:
         _checks.finite_array("gradient", g, theta.shape)
-    return g.astype(theta.dtype)
+    return g if g.dtype == theta.dtype else g.astype(theta.dtype)
 
 
 def _run_blocks(box, theta, g, arrays, workspace, scalars):
