@@ -123,7 +123,7 @@ def update(optimizer, box, theta, g, names: tuple[str, ...], *scalars):
         arrays.append(array)
     if theta.nbytes > BLOCK_BYTES and theta.ndim == 1:
         return _run_blocks(box, theta, g, arrays, optimizer.workspace, scalars)
-    if not math.isfinite(g.dot(g) if g.ndim == 1 else np.vdot(g, g)) and not is_finite(g):
+    if not is_finite(g):
         _checks.finite_array("gradient", g)
     return theta + box(g, *arrays, *scalars)
 
