@@ -15,7 +15,7 @@ export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 
-.PHONY: setup book test unit notebooks browser lint format refresh bench lab clean
+.PHONY: setup book test unit notebooks matrix browser lint format refresh bench lab clean
 
 setup: $(STAMP)
 
@@ -38,27 +38,41 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Every test: lint, the book built with warnings as errors, unit tests, nbval over every notebook,
-# and the built pages opened in headless Chromium (tests/browser; they skip without Chromium
-# unless CI=true).
+# The numbers of the book (nbval over every notebook, and the claim tests) run under the
+# portability matrix: this machine as found, then simulated AVX2, baseline x86-64 and AVX-512
+# machines (tools/portability.py; a configuration numerically identical to one that ran is skipped).
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+# PATHS narrows the notebooks and claim tests, e.g. `make matrix PATHS="book/part3/sgd.ipynb"`.
+PATHS ?= book tests/claims
+NUMBERS := $(BIN)/python -m pytest -n 2 --dist loadfile -p no:cacheprovider $(PATHS) $(NBVAL)
+
+# Every test: lint, the book built with warnings as errors, unit tests and the built pages in
+# headless Chromium (tests/browser; they skip without Chromium unless CI=true), then the numbers
+# under every configuration of the matrix.
 test: lint book
-	$(BIN)/python -m pytest -n 2 --dist loadfile -p no:cacheprovider tests book \
-		--nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+	$(BIN)/python -m pytest -n 2 --dist loadfile -p no:cacheprovider tests --ignore=tests/claims
+	$(BIN)/python tools/portability.py -- $(NUMBERS)
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadfile tests --ignore=tests/browser
+	$(BIN)/python -m pytest -n 2 --dist loadfile tests --ignore=tests/browser --ignore=tests/claims
 
 # The rendered book in headless Chromium; screenshots of key pages go to _build/screenshots/.
 browser: book
 	$(BIN)/python -m pytest -p no:cacheprovider tests/browser
 
+# nbval and the claim tests on this machine as found (no matrix): the quick check while writing.
 notebooks: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadfile book \
-		--nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+	$(NUMBERS)
 
-# The only way stored outputs change: re-execute every notebook from a clean kernel.
+# The numbers under one configuration, e.g. `make matrix CONFIG=baseline`; without CONFIG, all.
+matrix: $(STAMP)
+	$(BIN)/python tools/portability.py $(if $(CONFIG),--only $(CONFIG)) -- $(NUMBERS)
+
+# The only way stored outputs change: re-execute every notebook from a clean kernel, under the
+# matrix's baseline configuration (OpenBLAS Prescott kernels, no dispatched numpy loop), which
+# any x86-64 machine can simulate. Refresh some notebooks only with `make refresh NOTEBOOKS=...`.
 refresh: $(STAMP)
-	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	$(BIN)/python tools/portability.py --only baseline -- $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=120 $(NOTEBOOKS)
 
 bench: $(STAMP)
