@@ -6,7 +6,7 @@ quotes it with myst-nb's role, ``{glue:text}`name```. The stored output holds th
 formatted text, so nbval compares it like any printed output: the prose is a regression test.
 """
 
-__all__ = ["glue"]
+__all__ = ["below", "glue"]
 
 
 def glue(name, text):
@@ -38,3 +38,34 @@ def glue(name, text):
         print(f"{name}: {text}")
         return
     store(name, text, display=False)
+
+
+def below(value, bound):
+    """Say "below 1e-12" for a rounding-level residual instead of printing its last bits.
+
+    A residual such as ``‖Aθ − b‖`` after an exact solve is rounding noise: its digits change
+    with the CPU (1.5e-15 on one, 8.3e-16 on another), while "below 1e-12" holds on all of them.
+
+    Parameters
+    ----------
+    value : float
+        The residual, error or gap; its absolute value is compared.
+    bound : float
+        A bound that holds with a wide margin, e.g. ``1e-12`` for double-precision rounding.
+
+    Returns
+    -------
+    str
+        ``f"below {bound:.0e}"``, e.g. ``"below 1e-12"``.
+
+    Raises
+    ------
+    ValueError
+        If ``|value|`` is not below ``bound`` (or is not finite): the claim the text makes
+        would be false, so the notebook stops instead of printing it.
+    """
+    if not float(bound) > 0:
+        raise ValueError(f"below: bound must be positive, got {bound!r}")
+    if not abs(float(value)) < bound:
+        raise ValueError(f"below: value {float(value):.3e} is not below bound {bound:.0e}")
+    return f"below {bound:.0e}"
