@@ -10,6 +10,14 @@ from dlopt import init
 from dlopt.nn import mlp
 from dlopt.optim import SGD
 
+CHAPTER = "part4/norm-preserving"
+
+
+def gaussian_layers(L, m=64):
+    gaussian = functools.partial(init.normal, std=1 / np.sqrt(m))
+    rng = np.random.default_rng(0)
+    return [gaussian((m, m), rng) for _ in range(L)]
+
 
 def product_singular_values(weights, L, m=64):
     rng = np.random.default_rng(0)
@@ -19,14 +27,39 @@ def product_singular_values(weights, L, m=64):
     return np.linalg.svd(product, compute_uv=False)
 
 
-def test_gaussian_products_spread_and_orthogonal_products_do_not():
+def smallest_singular_value_bound(layers):
+    """An upper bound on the exact smallest singular value of W1 W2 ... WL, without forming it.
+
+    The product's transpose is WL^T ... W1^T = Q T with T = RL ... R1 triangular, where
+    Q_l R_l = W_l^T Q_(l-1) are QR factorizations of well-conditioned matrices. A triangular
+    T has smallest singular value at most min |T_jj| (since ||T^-1|| >= |1 / T_jj|), and
+    diag(T) is the product of the diagonals: a stable route, unlike the SVD of the product,
+    whose smallest singular values are rounding noise.
+    """
+    Q, log_diag = np.eye(len(layers[0])), 0.0
+    for W in layers:
+        Q, R = np.linalg.qr(W.T @ Q)
+        log_diag = log_diag + np.log(np.abs(np.diag(R)))
+    return np.exp(log_diag.min())
+
+
+def test_gaussian_products_spread_and_orthogonal_products_do_not(glued):
     gaussian = functools.partial(init.normal, std=1 / 8)
     s1 = product_singular_values(gaussian, 1)
-    assert 0.005 < s1[-1] < 0.02 and 1.5 < s1[0] < 2.5  # "about 0.01 to 2"
+    assert glued(CHAPTER, "np_gauss1_smallest") == f"{s1[-1]:.2f}" == "0.01"  # "about 0.01"
+    assert glued(CHAPTER, "np_gauss1_largest") == f"{s1[0]:.0f}" == "2"
     s20 = product_singular_values(gaussian, 20)
-    assert np.log10(s20[0] / s20[-1]) > 16
     assert 3 < s20[0] < 10  # "stretched several times over"
-    assert np.median(s20) < 1e-3  # "most of the others squashed to almost nothing"
+    assert float(glued(CHAPTER, "np_gauss20_largest")) == pytest.approx(s20[0], abs=0.5)
+    # half of the singular values are below the glued median
+    assert np.sum(s20 < float(glued(CHAPTER, "np_gauss20_median")) + 5e-5) >= 32
+    # numerically singular: the computed ratio and the exact one are both below 1e-12
+    assert glued(CHAPTER, "np_gauss20_smallest") == "below 1e-12"
+    assert s20[-1] / s20[0] < 1e-12
+    assert smallest_singular_value_bound(gaussian_layers(20)) / s20[0] < 1e-16  # "smaller still"
+    # the bound is not vacuous: for one layer it is close to the exact smallest singular value
+    assert smallest_singular_value_bound(gaussian_layers(1)) < 10 * s1[-1]
+    assert glued(CHAPTER, "np_orth20_error") == "below 1e-12"
     np.testing.assert_allclose(product_singular_values(init.orthogonal, 20), 1.0, atol=1e-12)
 
 
@@ -59,14 +92,16 @@ def linear_losses():
     return out
 
 
-def test_orthogonal_start_makes_depth_cheap_in_a_linear_network():
+def test_orthogonal_start_makes_depth_cheap_in_a_linear_network(glued):
     loss = linear_losses()
     assert loss["gauss", 1][30] < loss["gauss", 8][30] < loss["gauss", 16][30]
-    assert loss["gauss", 16][30] / loss["gauss", 1][30] > 400  # "more than 400"
-    assert 100 < loss["gauss", 16][30] / loss["gauss", 1][30] < 1000  # "hundreds of times"
+    gauss_ratio = loss["gauss", 16][30] / loss["gauss", 1][30]
+    assert float(glued(CHAPTER, "np_Gaussian_16_ratio")) == pytest.approx(gauss_ratio, abs=0.5)
     for depth in (8, 16):
         assert loss["orth", depth][5] < loss["orth", 1][5]  # ahead in the first epochs
-        assert loss["orth", depth][30] / loss["orth", 1][30] < 15
+    orth_ratio = loss["orth", 16][30] / loss["orth", 1][30]
+    assert float(glued(CHAPTER, "np_orthogonal_16_ratio")) == pytest.approx(orth_ratio, abs=0.5)
+    assert orth_ratio < gauss_ratio / 10  # depth costs far less
 
 
 def tanh_profile(weights, depth=20, width=100):
@@ -91,19 +126,23 @@ def tanh_profile(weights, depth=20, width=100):
     return std_last, np.linalg.svd(J, compute_uv=False)
 
 
-def test_tanh_jacobians_and_signal():
+def test_tanh_jacobians_and_signal(glued):
     std_g, s_g = tanh_profile(functools.partial(init.normal, std=0.1))
     std_o, s_o = tanh_profile(init.orthogonal)
     std_o53, s_o53 = tanh_profile(functools.partial(init.orthogonal, gain=5 / 3))
-    assert std_g < 0.2  # "a standard deviation below 0.2 at layer 20 for both"
-    assert s_g[0] / s_g[-1] > 1e6  # "more than six orders of magnitude", "millions"
-    assert s_o[0] / s_o[-1] == pytest.approx(14, abs=1)  # "about 14"
-    assert s_o53[0] / s_o53[-1] > 1e5  # stretched again
+    # the finite-difference Jacobian agrees with the back-propagated one of the chapter
+    orders = np.log10(s_g[0] / s_g[-1])
+    assert float(glued(CHAPTER, "np_gauss_orders")) == pytest.approx(orders, abs=0.06)
+    assert float(glued(CHAPTER, "np_orth_condition")) == pytest.approx(s_o[0] / s_o[-1], abs=0.5)
+    orders = np.log10(s_o53[0] / s_o53[-1])
+    assert float(glued(CHAPTER, "np_tanh_gain_orders")) == pytest.approx(orders, abs=0.06)
+    assert s_o53[0] / s_o53[-1] > 1e3 * s_o[0] / s_o[-1]  # stretched again
+    for key, std in [("gauss", std_g), ("orth", std_o), ("tanh_gain", std_o53)]:
+        assert float(glued(CHAPTER, f"np_{key}_std20")) == pytest.approx(std, abs=0.006)
     assert std_o < 0.2 < 0.6 < std_o53  # the signal fades with g = 1, not with 5/3
 
 
 def test_sparse_total_input_std_is_root_k():
-    assert np.sqrt(15) == pytest.approx(3.87, abs=0.005)
     rng = np.random.default_rng(5)
     for m in (64, 1024):
         W = init.sparse((m, 400), rng, k=15)
@@ -112,7 +151,7 @@ def test_sparse_total_input_std_is_root_k():
         assert (x @ W).std() == pytest.approx(np.sqrt(15), rel=0.1)
 
 
-def test_orthogonality_is_lost_in_training():
+def test_orthogonality_is_lost_in_training(glued):
     digits = dlopt.data.digits()
     train, val, _ = digits.split([0.2, 0.3, 0.5], seed=0)
     net = mlp([64, 64, 64, 10], "tanh")
@@ -124,20 +163,36 @@ def test_orthogonality_is_lost_in_training():
                         theta0=theta0, validation=val)  # fmt: skip
         W0, W1, W15 = (net.layer_params(run.thetas[e], 2)["W"] for e in (0, 1, 15))
         result[name] = [np.linalg.norm(W.T @ W - np.eye(64)) / 8 for W in (W0, W1, W15)]
+        result[name + " ratio0"] = np.linalg.cond(W0)
         result[name + " acc"] = run.extras["val_accuracy"][-1]
         result[name + " steps"] = run.steps
     assert result["orth"][0] < 1e-12
-    assert result["orth"][1] > 0.05
-    assert result["orth"][2] == pytest.approx(result["glorot"][0], abs=0.05)
+    assert glued(CHAPTER, "np_orth_distance0") == "below 1e-12"
+    assert glued(CHAPTER, "np_orth_ratio0") == f"{result['orth ratio0']:.4f}" == "1.0000"
+    assert result["orth"][1] > 0.05  # a visible distance after one epoch
+    assert float(glued(CHAPTER, "np_orth_distance1")) == pytest.approx(result["orth"][1], abs=0.006)
+    assert float(glued(CHAPTER, "np_orth_distance15")) == pytest.approx(
+        result["orth"][2], abs=0.006
+    )
+    assert float(glued(CHAPTER, "np_glorot_distance0")) == pytest.approx(
+        result["glorot"][0], abs=0.006
+    )
+    assert result["orth"][2] == pytest.approx(result["glorot"][0], abs=0.05)  # "about as large"
     assert abs(result["orth acc"] - result["glorot acc"]) < 0.01
     assert result["glorot acc"] > result["orth acc"]
-    assert 200 <= result["orth steps"] <= 300  # "a few hundred steps"
+    for name, key in [("orth", "orthogonal"), ("glorot", "Glorot")]:
+        assert glued(CHAPTER, f"np_{key}_accuracy") == f"{100 * result[name + ' acc']:.1f}%"
+    # 15 epochs of 359 examples in batches of 20: 18 batches per epoch
+    assert int(glued(CHAPTER, "np_orth_steps")) == result["orth steps"] == 15 * -(-359 // 20)
 
 
-def test_gain_window_for_fifty_layers():
-    assert 2 ** (-1 / 50) == pytest.approx(0.9862, abs=5e-5)
-    assert 2 ** (1 / 50) == pytest.approx(1.0140, abs=5e-5)
-    assert 1.1**50 == pytest.approx(117.39, abs=0.01)
+def test_gain_window_for_fifty_layers(glued):
+    # the solution's window, from the chapter's 50 orthogonal layers, against the closed form
+    low, high = float(glued(CHAPTER, "np_ex_gain_low")), float(glued(CHAPTER, "np_ex_gain_high"))
+    assert low**50 == pytest.approx(0.5, abs=0.002) and high**50 == pytest.approx(2, abs=0.006)
+    assert low < 1 < high
+    # 1.1**50 by repeated squaring in exact integers: 11**50 / 10**50
+    assert int(glued(CHAPTER, "np_ex_gain_11")) == round(11**50 / 10**50)
 
 
 def test_variance_one_over_m_preserves_the_squared_norm_on_average():
