@@ -13,6 +13,7 @@ from dlopt.optim import SGD
 NODES, WEIGHTS = hermegauss(80)
 WEIGHTS = WEIGHTS / WEIGHTS.sum()  # E[f(z)], z ~ N(0, 1), by Gauss-Hermite quadrature
 SIGMAS = [1.0, 0.6, 0.4, 0.3, 0.2, 0.1, 0.0]
+CHAPTER = "part5/continuation-and-curriculum"
 
 
 def J(theta, a=1.0, omega=5.0):
@@ -43,14 +44,14 @@ def min_second_derivative(sigma, a=1.0):
     return min(values)
 
 
-def test_convex_threshold_0507_and_0559():
+def test_convex_threshold_0507_and_0559(glued):
     star = math.sqrt(2 * math.log(25)) / 5
-    assert round(star, 4) == 0.5075 and round(star, 3) == 0.507
+    assert f"{star:.3f}" == glued(CHAPTER, "cont_sigma_star")
     assert min_second_derivative(0.97 * star) < 0 < min_second_derivative(1.03 * star)
     star2 = math.sqrt(2 * math.log(50)) / 5
-    assert round(star2, 3) == 0.559
+    assert f"{star2:.3f}" == glued(CHAPTER, "cont_ex1_sigma_star")
     assert min_second_derivative(0.97 * star2, a=2.0) < 0 < min_second_derivative(1.03 * star2, 2.0)
-    assert 1.0 * 25 > 1 and 2 * math.pi / 5 == pytest.approx(1.26, abs=0.005)
+    assert 2 * math.pi / 5 == pytest.approx(1.26, abs=0.005)  # the ripples' spacing
 
 
 def bisect(f, lo, hi):
@@ -60,38 +61,44 @@ def bisect(f, lo, hi):
     return 0.5 * (lo + hi)
 
 
-def test_plain_descent_stops_in_the_ripple_at_241_and_continuation_reaches_0():
+def test_plain_descent_stops_in_the_ripple_at_241_and_continuation_reaches_0(glued):
     assert 2 / (1 + 25) == pytest.approx(0.077, abs=5e-4)  # stable learning rates on J
     ripple_min = bisect(lambda t: t + 5 * np.sin(5 * t), 2.3, 2.5)  # J'(t) = 0
     assert 1 + 25 * np.cos(5 * ripple_min) > 0  # a minimum
-    assert round(ripple_min, 4) == 2.4126 and round(J(ripple_min), 2) == 3.03
+    assert f"{ripple_min:.2f}" == glued(CHAPTER, "cont_plain_theta")
+    assert f"{J(ripple_min):.2f}" == glued(CHAPTER, "cont_plain_loss")
     plain = dlopt.minimize(Rippled(1.0, 5.0), SGD(lr=0.05), [3.0], steps=200)
     assert plain.thetas[-1, 0] == pytest.approx(ripple_min, abs=1e-6)
     path = continuation(
         gaussian_family(Rippled(1.0, 5.0)), SIGMAS, lambda: SGD(lr=0.05), [3.0], steps_per_level=30
     )
     assert sum(r.steps for r in path.records) == 210
-    assert round(path.thetas[0, 0], 2) == 0.64
+    assert f"{path.thetas[0, 0]:.2f}" == glued(CHAPTER, "cont_first_level_theta") == "0.64"
     assert abs(path.theta[0]) < 1e-6 and J(path.theta[0]) < 1e-10
 
 
-def test_a_hurried_schedule_ends_in_the_first_ripple():
+def test_a_hurried_schedule_ends_in_the_first_ripple(glued):
     first = bisect(lambda t: t + 5 * np.sin(5 * t), 1.1, 1.3)
-    assert 1 + 25 * np.cos(5 * first) > 0 and round(first, 2) == 1.21
+    assert 1 + 25 * np.cos(5 * first) > 0
+    assert f"{first:.2f}" == glued(CHAPTER, "cont_hurried_theta")
     path = continuation(
         gaussian_family(Rippled(1.0, 5.0)), SIGMAS, lambda: SGD(lr=0.02), [3.0], steps_per_level=30
     )
-    assert round(path.thetas[0, 0], 2) == 1.64
+    assert f"{path.thetas[0, 0]:.2f}" == glued(CHAPTER, "cont_hurried_first_level") == "1.64"
     assert path.theta[0] == pytest.approx(first, abs=1e-3)
 
 
-def test_descent_on_blurred_levels_of_the_slider_figure():
+def test_descent_on_blurred_levels_of_the_slider_figure(glued):
     for sigma in (0.0, 0.1, 0.2, 0.3):
         run = dlopt.minimize(Rippled(1.0, 5.0).blurred(sigma), SGD(lr=0.05), [3.0], steps=200)
         assert abs(run.thetas[-1, 0]) > 1
     for sigma in (0.4, 0.5, 0.6, 0.8, 1.0):
         run = dlopt.minimize(Rippled(1.0, 5.0).blurred(sigma), SGD(lr=0.05), [3.0], steps=200)
         assert abs(run.thetas[-1, 0]) < 0.05
+    assert (glued(CHAPTER, "cont_caught_sigma"), glued(CHAPTER, "cont_escaped_sigma")) == (
+        "0.3",
+        "0.4",
+    )
     assert 0.4 < math.sqrt(2 * math.log(25)) / 5  # sigma = 0.4 is not yet convex
 
 
@@ -107,24 +114,33 @@ def digits_curriculum():
     return train, val, distance, ranks
 
 
-def test_easy_pools_class_balance(digits_curriculum):
+def test_easy_pools_class_balance(digits_curriculum, glued):
     train, _, distance, ranks = digits_curriculum
     easiest = np.argsort(distance)[: math.ceil(0.2 * len(train))]
     counts = np.bincount(train.y[easiest], minlength=10)
-    assert counts[0] == 30 and counts[1] == 1
+    assert (str(counts[0]), str(counts[1])) == (
+        glued(CHAPTER, "cont_naive_zeros"),
+        glued(CHAPTER, "cont_naive_ones"),
+    )
+    assert counts[1] == 1  # "a single one"
     easiest = np.argsort(ranks, kind="stable")[: math.ceil(0.2 * len(train))]
     counts = np.bincount(train.y[easiest], minlength=10)
     assert counts.min() >= 10 and counts.max() <= 12
 
 
-def test_step_counts_of_the_curriculum():
+def test_step_counts_of_the_curriculum(glued):
     admitted = [math.ceil(min(1.0, 0.2 + 0.8 * (e - 1) / 5) * 539 - 1e-9) for e in range(1, 11)]
     steps = [math.ceil(a / 20) for a in admitted]
-    assert steps[0] == 6 and sum(steps[:3]) == 31 and sum(steps) == 208
-    assert 10 * math.ceil(539 / 20) == 270 and 270 - 208 == 62
+    assert str(steps[0]) == glued(CHAPTER, "cont_first_epoch_steps") == "6"  # ceil(0.2 539 / 20)
+    assert (
+        str(sum(steps[:3])) == glued(CHAPTER, "cont_ex3_steps") == glued(CHAPTER, "cont_dip_steps")
+    )
+    assert str(sum(steps)) == glued(CHAPTER, "cont_steps_curriculum")
+    assert str(10 * math.ceil(539 / 20)) == glued(CHAPTER, "cont_steps_random")
+    assert str(10 * math.ceil(539 / 20) - sum(steps)) == glued(CHAPTER, "cont_extra_steps")
 
 
-def test_curriculum_makes_no_measurable_difference(digits_curriculum):
+def test_curriculum_makes_no_measurable_difference(digits_curriculum, glued):
     train, val, _, ranks = digits_curriculum
     curriculum = Curriculum(ranks, batch_size=20, start=0.2, epochs_to_full=5)
     at100, at200, final = {}, {}, {}
@@ -140,12 +156,18 @@ def test_curriculum_makes_no_measurable_difference(digits_curriculum):
         at100[name] = np.mean([np.interp(100, s, a) for s, a in runs])
         at200[name] = np.mean([np.interp(200, s, a) for s, a in runs])
         final[name] = np.mean([a[-1] for _, a in runs])
-    assert (round(at100["random"], 2), round(at100["curriculum"], 2)) == (0.83, 0.85)
-    assert round(at200["random"], 2) == round(at200["curriculum"], 2) == 0.91
+    for name in ("random", "curriculum"):
+        assert f"{at100[name]:.2f}" == glued(CHAPTER, f"cont_{name}_100")
+        assert f"{at200[name]:.2f}" == glued(CHAPTER, f"cont_{name}_200")
+    assert at100["curriculum"] > at100["random"]  # "slightly ahead after 100 steps"
+    assert abs(at200["curriculum"] - at200["random"]) < 0.005  # "level after 200"
     assert 0 < final["random"] - final["curriculum"] < 0.02  # "about a point"
+    assert f"{100 * (final['random'] - final['curriculum']):.0f}" == glued(
+        CHAPTER, "cont_final_gap"
+    )
 
 
-def test_single_seed_numbers_of_the_curriculum_exercise(digits_curriculum):
+def test_single_seed_numbers_of_the_curriculum_exercise(digits_curriculum, glued):
     """The dip of seed 0 (0.16 after 31 steps) and exercise 3's three variants."""
     train, val, distance, ranks = digits_curriculum
     variants = {
@@ -153,7 +175,8 @@ def test_single_seed_numbers_of_the_curriculum_exercise(digits_curriculum):
         "naive": (distance, (0.26, 0.908)),
         "anti": (1 - ranks, (0.25, 0.905)),
     }
-    for difficulty, (after3, after10) in variants.values():
+    finals = []
+    for name, (difficulty, (after3, after10)) in variants.items():
         sampler = Curriculum(difficulty, batch_size=20, start=0.2, epochs_to_full=5)
         net = dlopt.nn.mlp([64, 32, 10], activation="tanh")
         run = dlopt.fit(
@@ -163,3 +186,9 @@ def test_single_seed_numbers_of_the_curriculum_exercise(digits_curriculum):
         assert run.extras["epoch_end"][3] == 31
         assert run.extras["val_accuracy"][3] == pytest.approx(after3, abs=0.005)
         assert run.extras["val_accuracy"][10] == pytest.approx(after10, abs=0.0015)
+        assert f"{run.extras['val_accuracy'][3]:.2f}" == glued(CHAPTER, f"cont_ex3_{name}")
+        finals.append(run.extras["val_accuracy"][10])
+    assert glued(CHAPTER, "cont_dip") == glued(CHAPTER, "cont_ex3_ranked")  # seed 0's dip
+    assert f"{min(finals):.3f}" == glued(CHAPTER, "cont_ex3_lowest")
+    assert f"{max(finals):.3f}" == glued(CHAPTER, "cont_ex3_highest")
+    assert max(finals) - min(finals) < 0.005  # "within half a point"
