@@ -5,6 +5,7 @@ import pytest
 
 import dlopt
 
+CHAPTER = "part2/local-and-global"
 TILT = 0.5
 
 
@@ -14,11 +15,14 @@ def _gd_1d(x, tilt, lr=0.05, steps=300):
     return x
 
 
-def test_double_well_critical_points_and_values():
+def test_double_well_critical_points_and_values(glued):
     roots = np.sort(np.roots([4, 0, -4, TILT]).real)
     np.testing.assert_allclose(roots, [-1.057, 0.127, 0.930], atol=5e-4)
     J = (roots**2 - 1) ** 2 + TILT * roots
     np.testing.assert_allclose(J[[0, 2]], [-0.515, 0.483], atol=5e-4)
+    quoted = [f"{roots[0]:.3f}", f"{J[0]:.3f}", f"{roots[2]:.3f}", f"{J[2]:.3f}", f"{roots[1]:.3f}"]
+    names = ["lg_deep_x", "lg_deep_J", "lg_shallow_x", "lg_shallow_J", "lg_ridge_x"]
+    assert [q.replace("-", "−") for q in quoted] == [glued(CHAPTER, name) for name in names]
     assert J[2] - J[0] == pytest.approx(1.0, abs=0.01)
 
 
@@ -30,12 +34,20 @@ def test_starting_side_of_the_ridge_decides_the_well():
         assert abs(end - (0.930 if x0 > ridge else -1.057)) < 1e-3
 
 
-def test_steep_tilt_exercise():
+def test_steep_tilt_exercise(glued):
     roots = np.sort(np.roots([4, 0, -4, 1.5]).real)
     np.testing.assert_allclose(roots, [-1.1514, 0.5, 0.6514], atol=1e-4)
+    assert f"{roots[1]:.1f}" == glued(CHAPTER, "lg_ex2_ridge")
+    assert f"{roots[2]:.3f}" == glued(CHAPTER, "lg_ex2_shallow")
     ends = np.array([_gd_1d(x0, 1.5) for x0 in np.linspace(-2, 2, 41)])
     assert np.mean(ends > 0.5) == pytest.approx(15 / 41)
-    assert 8 / (3 * np.sqrt(3)) == pytest.approx(1.54, abs=0.005)
+    # the largest tilt with two wells: the cubic a x^3 + c x + d = 4x^3 - 4x + tau has three real
+    # roots while its discriminant -4 a c^3 - 27 a^2 d^2 = 1024 - 432 tau^2 is positive
+    limit = np.sqrt(1024 / 432)
+    assert np.all(np.abs(np.roots([4, 0, -4, limit - 1e-3]).imag) == 0)
+    assert np.all(np.abs(np.roots([4, 0, -4, 1.5]).imag) == 0)
+    assert np.sum(np.abs(np.roots([4, 0, -4, limit + 1e-3]).imag) > 0) == 2
+    assert f"{limit:.2f}" == glued(CHAPTER, "lg_ex2_limit")
 
 
 @pytest.fixture(scope="module")
@@ -49,13 +61,14 @@ def least_squares():
     return A, Y, P
 
 
-def test_bound_holds_and_is_hundreds_to_thousands_of_times_loose(least_squares):
+def test_bound_holds_and_is_hundreds_to_thousands_of_times_loose(least_squares, glued):
     A, Y, P = least_squares
     n = len(A)
     H = A.T @ A / n
     eigenvalues, vectors = np.linalg.eigh(H)
     L = eigenvalues[-1]
     assert L == pytest.approx(11.67, abs=0.01)
+    assert f"{L:.2f}" == glued(CHAPTER, "lg_L")
     assert np.sum(eigenvalues < 1e-12) >= 3  # constant pixels: no strong convexity
     P_star = np.linalg.lstsq(A, Y, rcond=None)[0]
     # the minimizer closest to P: remove the null-space-free part of the difference
@@ -64,6 +77,7 @@ def test_bound_holds_and_is_hundreds_to_thousands_of_times_loose(least_squares):
     P_close = P_star + vectors @ D
     R2 = np.sum((P - P_close) ** 2)
     assert R2 == pytest.approx(428.1, abs=0.1)
+    assert f"{R2:.0f}" == glued(CHAPTER, "lg_R2")
     J_star = 0.5 * np.sum((A @ P_star - Y) ** 2) / n
     ratios = {}
     for k in range(1, 501):
@@ -72,13 +86,16 @@ def test_bound_holds_and_is_hundreds_to_thousands_of_times_loose(least_squares):
         bound = L * R2 / (2 * k)
         assert gap <= bound
         ratios[k] = bound / gap
-        if k == 450:
-            assert gap <= 0.02
-        if k == 449:
-            assert gap > 0.02
+        if gap <= 0.02 and "first" not in ratios:
+            ratios["first"] = k
+    assert ratios["first"] == 450
+    assert f"{ratios['first']}" == glued(CHAPTER, "lg_ex1_observed")
     assert 5000 < ratios[1] < 7000
     assert 200 < ratios[500] < 400
-    assert L * 428.1 / (2 * 0.02) == pytest.approx(125_000, rel=0.01)
+    assert f"{round(ratios[1], -2):.0f}" == glued(CHAPTER, "lg_ratio_first")
+    assert f"{round(ratios[500], -1):.0f}" == glued(CHAPTER, "lg_ratio_last")
+    k_bound = L * R2 / (2 * 0.02)
+    assert f"{round(k_bound, -3):,.0f}".replace(",", " ") == glued(CHAPTER, "lg_ex1_bound")
 
 
 def test_distance_is_dominated_by_tiny_curvature(least_squares):
