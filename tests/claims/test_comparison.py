@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import dlopt
+from dlopt.compare import Noisy
 from dlopt.optim import SGD, Adam, ConjugateGradient, Momentum, Nesterov
 from dlopt.problems import quadratic_with_condition
 
@@ -76,8 +77,9 @@ LR = list(np.geomspace(10**0.5, 1e-3, 8))
 
 
 @pytest.mark.parametrize(("kappa", "lr", "steps"), [(10.0, 0.1, 42), (100.0, 0.01, 339)])
-def test_tuned_gradient_descent_counts(kappa, lr, steps):
+def test_tuned_gradient_descent_counts(kappa, lr, steps, glued):
     assert quadratic_count(kappa, lambda grad: gd(grad, lr), 1500) == steps
+    assert glued("part3/comparison", f"cmp_sgd_k{kappa:.0f}") == str(steps)
 
 
 def test_no_grid_rate_brings_gradient_descent_to_tolerance_at_kappa_1000():
@@ -110,8 +112,8 @@ def test_rmsprop_never_and_adagrad_not_at_kappa_1000_reach_the_tolerance_in_1000
     for kappa in (10.0, 100.0, 1000.0):
         for lr in LR:
             assert quadratic_count(kappa, lambda grad, lr=lr: rmsprop(grad, lr), 1000) is None
-    assert quadratic_count(10.0, lambda grad: adagrad(grad, 1.0), 1000) == 29
-    assert quadratic_count(100.0, lambda grad: adagrad(grad, 1.0), 1000) == 175
+    for kappa, steps in [(10.0, 29), (100.0, 175)]:
+        assert quadratic_count(kappa, lambda grad: adagrad(grad, 1.0), 1000) == steps
     assert all(quadratic_count(1000.0, lambda g, lr=lr: adagrad(g, lr), 1000) is None for lr in LR)
 
 
@@ -130,10 +132,15 @@ def test_tuned_momentum_counts(kappa, alpha, lr, nesterov, steps):
     assert count == steps
 
 
-def test_momentum_slopes_on_the_log_log_plot():
-    assert math.log(126 / 20) / math.log(100) == pytest.approx(0.40, abs=0.005)
-    assert math.log(238 / 17) / math.log(100) == pytest.approx(0.57, abs=0.005)
-    assert 126 / 20 == pytest.approx(6, abs=0.5) and 238 / 17 == pytest.approx(14, abs=0.5)
+def test_momentum_slopes_on_the_log_log_plot(glued):
+    def count(kappa, lr, alpha, nesterov):
+        return quadratic_count(kappa, lambda g: heavy_ball(g, lr, alpha, nesterov), 1000)
+
+    for name, nesterov, lr1000 in [("momentum", False, 10**-2.5), ("nesterov", True, 1e-3)]:
+        growth = count(1000.0, lr1000, 0.9, nesterov) / count(10.0, 0.1, 0.5, nesterov)
+        slope = math.log(growth) / math.log(100)
+        assert glued("part3/comparison", f"cmp_{name}_growth") == f"{growth:.0f}"
+        assert glued("part3/comparison", f"cmp_{name}_slope") == f"{slope:.2f}"
 
 
 @pytest.mark.parametrize(("kappa", "lr", "steps"), [(10.0, 0.1, 112), (1000.0, 10**-0.5, 143)])
@@ -162,19 +169,25 @@ def linear_cg_steps(kappa):
     return None
 
 
-def test_conjugate_gradient_about_n_steps_more_when_rounding_bites():
+def test_conjugate_gradient_about_n_steps_more_when_rounding_bites(glued):
     assert linear_cg_steps(10.0) <= 10 and linear_cg_steps(100.0) <= 10
-    assert linear_cg_steps(1000.0) > 10  # floating point spoils the conjugacy at kappa = 1000
-    counts = []
-    for kappa, beta in [
-        (10.0, "polak-ribiere"),
-        (100.0, "fletcher-reeves"),
-        (1000.0, "fletcher-reeves"),
-    ]:
+    exact = linear_cg_steps(1000.0)
+    assert exact > 10  # floating point spoils the conjugacy at kappa = 1000
+    assert glued("part3/comparison", "cmp_cg_exact_k1000") == str(exact)
+    counts = {}
+    for kappa in (10.0, 100.0, 1000.0):
         q = quadratic_with_condition(kappa, dim=10, seed=0)
         target = 1e-6 * q.value(THETA0)
-        counts.append(dlopt.minimize(q, ConjugateGradient(beta), THETA0, 1500, target=target).steps)
-    assert counts == [9, 10, 41]
+        for beta in ("polak-ribiere", "fletcher-reeves"):
+            run = dlopt.minimize(q, ConjugateGradient(beta), THETA0, 1500, target=target)
+            counts[kappa, beta] = run.steps
+    # the two betas tie at kappa = 10 and 100 (the page names both), Fletcher-Reeves wins at 1000
+    assert counts[10.0, "polak-ribiere"] == counts[10.0, "fletcher-reeves"] == 9
+    assert counts[100.0, "polak-ribiere"] == counts[100.0, "fletcher-reeves"] == 10
+    assert counts[1000.0, "fletcher-reeves"] == 41 < counts[1000.0, "polak-ribiere"]
+    for kappa in (10, 100, 1000):
+        best = min(counts[float(kappa), beta] for beta in ("polak-ribiere", "fletcher-reeves"))
+        assert glued("part3/comparison", f"cmp_cg_k{kappa}") == str(best)
 
 
 # Rosenbrock, J = 100(y - x^2)^2 + (1 - x)^2, written out.
@@ -245,9 +258,10 @@ def test_saddle_escapes():
     )
 
 
-def test_undamped_newton_noise_floor():
+def test_undamped_newton_noise_floor(glued):
     lam = np.geomspace(1, 100, 10)
     assert 0.5 * np.sum(1 / lam) == pytest.approx(1.2409, abs=5e-5)
+    assert glued("part3/comparison", "cmp_noise_floor") == f"{0.5 * np.sum(1 / lam):.2f}"
 
 
 def noisy_run(update_factory, steps=200, sigma=1.0):
@@ -275,12 +289,38 @@ def test_noisy_quadratic_final_losses():
     assert noisy_run(damped_newton) == pytest.approx(0.3765, abs=5e-5)
 
 
-def test_noisy_comparisons_in_the_prose():
-    assert 10**-2.5 / (1 - 0.5) == pytest.approx(0.006, abs=5e-4)  # effective step of momentum
-    assert 0.3765 / 0.0509 == pytest.approx(7.4, abs=0.05)  # Newton against AdaGrad, the worst
+def test_noisy_comparisons_in_the_prose(glued):
+    def damped_newton(grad):
+        return lambda t: t - np.linalg.solve(matrix(100.0) + np.eye(10), grad(t))
+
+    newton = noisy_run(damped_newton)
+    first_order = [
+        noisy_run(lambda g: gd(g, 0.01)),
+        noisy_run(lambda g: heavy_ball(g, 10**-2.5, 0.5)),
+        noisy_run(lambda g: heavy_ball(g, 10**-2.5, 0.5, nesterov=True)),
+        noisy_run(lambda g: adagrad(g, 10**-0.5)),  # the worst of them
+        noisy_run(lambda g: rmsprop(g, 0.01)),
+        noisy_run(lambda g: adam(g, 10**-1.5)),
+    ]
+    assert max(first_order) == first_order[3]
+    assert glued("part3/comparison", "cmp_noise_newton_ratio") == f"{newton / max(first_order):.0f}"
+    assert glued("part3/comparison", "cmp_noise_newton") == f"{newton:.2f}"
+    assert glued("part3/comparison", "cmp_noise_momentum") == f"{first_order[1]:.3f}"
+    assert glued("part3/comparison", "cmp_noise_sgd") == f"{first_order[0]:.3f}"
+    effective = 10**-2.5 / (1 - 0.5)  # momentum's effective step
+    assert glued("part3/comparison", "cmp_noise_effective_step") == f"{effective:.3f}"
 
 
-def test_exercise_3_loud_and_quiet_noise():
+def test_conjugate_gradient_on_noisy_gradients_ends_below_the_bound(glued):
+    # chaotic (its line search decides on noisy gradients), so only the page's bound is checked
+    bound = float(glued("part3/comparison", "cmp_noise_cg_bound"))
+    for beta in ("polak-ribiere", "fletcher-reeves"):
+        noisy = Noisy(quadratic_with_condition(100.0, dim=10, seed=0), sigma=1.0, seed=1)
+        run = dlopt.minimize(noisy, ConjugateGradient(beta), THETA0, 200)
+        assert run.losses[-1] < bound / 2  # a factor of 2 of margin on every configuration
+
+
+def test_exercise_3_loud_and_quiet_noise(glued):
     quiet_sgd = noisy_run(lambda g: gd(g, 0.01), sigma=0.1)
     loud_sgd = noisy_run(lambda g: gd(g, 10**-2.5), sigma=10.0)
     quiet_momentum = noisy_run(lambda g: heavy_ball(g, 1e-3, 0.9), sigma=0.1)
@@ -290,23 +330,29 @@ def test_exercise_3_loud_and_quiet_noise():
     assert (quiet_sgd, loud_sgd) == pytest.approx((0.001049, 0.8632), rel=5e-4)
     assert (quiet_momentum, loud_momentum) == pytest.approx((0.0005488, 0.9927), rel=5e-4)
     assert (quiet_adam, loud_adam) == pytest.approx((0.002752, 1.057), rel=5e-4)
-    assert loud_adam / quiet_adam == pytest.approx(400, rel=0.05)
-    assert loud_momentum / quiet_momentum == pytest.approx(1800, rel=0.05)
-    assert max(loud_sgd, loud_momentum, loud_adam) / min(loud_sgd, loud_momentum, loud_adam) < 1.25
+    growth = {"adam": loud_adam / quiet_adam, "momentum": loud_momentum / quiet_momentum}
+    for name, factor in growth.items():
+        assert glued("part3/comparison", f"cmp_ex3_{name}_growth") == f"{round(factor, -2):.0f}"
+    spread = max(loud_sgd, loud_momentum, loud_adam) / min(loud_sgd, loud_momentum, loud_adam)
+    assert glued("part3/comparison", "cmp_ex3_loud_spread") == f"{100 * (spread - 1):.0f}%"
 
 
-def test_predicted_steps_of_exercise_1():
+def test_predicted_steps_of_exercise_1(glued):
     def n(r):
         return math.log(1e6) / (2 * math.log(1 / r))
 
     gd_steps = [round(n((k - 1) / (k + 1))) for k in (10, 100, 1000)]
     hb_steps = [round(n((math.sqrt(k) - 1) / (math.sqrt(k) + 1))) for k in (10, 100, 1000)]
     assert gd_steps == [34, 345, 3454] and hb_steps == [11, 34, 109]
-    alphas = [((math.sqrt(k) - 1) / (math.sqrt(k) + 1)) ** 2 for k in (10, 1000)]
-    assert alphas == pytest.approx([0.27, 0.88], abs=0.005)
+    for kappa, n_gd, n_hb in zip((10, 100, 1000), gd_steps, hb_steps, strict=True):
+        assert glued("part3/comparison", f"cmp_ex1_gd_k{kappa}") == str(n_gd)
+        assert glued("part3/comparison", f"cmp_ex1_hb_k{kappa}") == str(n_hb)
+    for kappa in (10, 1000):
+        alpha = ((math.sqrt(kappa) - 1) / (math.sqrt(kappa) + 1)) ** 2
+        assert glued("part3/comparison", f"cmp_alpha_k{kappa}") == f"{alpha:.2f}"
 
 
-def test_network_results_by_plain_fit():
+def test_network_results_by_plain_fit(glued):
     digits = dlopt.data.digits()
     train, validation = digits.split((0.6, 0.2), seed=0)[:2]
     assert (len(train), len(validation)) == (1078, 360)
@@ -329,6 +375,23 @@ def test_network_results_by_plain_fit():
     assert results["Momentum"]["val_accuracy"][-1] == pytest.approx(0.972, abs=5e-4)
     assert results["SGD"]["val_accuracy"][-1] == pytest.approx(0.933, abs=5e-4)
     assert results["Adam"]["val_loss"][-1] == pytest.approx(0.134, abs=5e-4)
+    # the prose's range: Nesterov lowest, Momentum most accurate, SGD least (RMSProp highest loss,
+    # checked with the grids below)
+    text = {
+        name: glued("part3/comparison", f"cmp_{name}")
+        for name in [
+            "net_loss_low",
+            "net_accuracy_low",
+            "net_accuracy_high",
+            "net_sgd_best",
+            "net_sgd_small",
+        ]
+    }
+    assert text["net_loss_low"] == f"{results['Nesterov']['val_loss'][-1]:.2f}"
+    assert text["net_accuracy_high"] == f"{100 * results['Momentum']['val_accuracy'][-1]:.0f}%"
+    assert text["net_accuracy_low"] == f"{100 * results['SGD']['val_accuracy'][-1]:.0f}%"
+    assert text["net_sgd_best"] == f"{results['SGD']['val_loss'][-1]:.2f}"
+    assert text["net_sgd_small"] == f"{results['SGD small']['val_loss'][-1]:.2f}"
 
 
 class _HandAdaptive:
@@ -347,7 +410,7 @@ class _HandAdaptive:
         return theta - self.lr / np.sqrt(1e-6 + self.r) * g
 
 
-def test_network_grids_a_rate_too_small_or_too_large():
+def test_network_grids_a_rate_too_small_or_too_large(glued):
     digits = dlopt.data.digits()
     train, validation = digits.split((0.6, 0.2), seed=0)[:2]
     net = dlopt.nn.mlp([64, 32, 10], activation="tanh")
@@ -358,13 +421,18 @@ def test_network_grids_a_rate_too_small_or_too_large():
         return extras["val_loss"][-1], extras["val_accuracy"][-1]
 
     # "0.19 -> 0.31" (AdaGrad) and "0.24 -> 0.58" (RMSProp) for a rate three times too small
-    assert [final(_HandAdaptive(lr))[0] for lr in (0.1, 0.03)] == pytest.approx(
-        [0.191, 0.314], abs=5e-4
-    )
+    adagrad_losses = [final(_HandAdaptive(lr))[0] for lr in (0.1, 0.03)]
+    assert adagrad_losses == pytest.approx([0.191, 0.314], abs=5e-4)
     rms = [final(_HandAdaptive(lr, rho=0.9)) for lr in (0.01, 0.003)]
     assert [loss for loss, _ in rms] == pytest.approx([0.235, 0.582], abs=5e-4)
-    # "losses of 42 and 27" for SGD and Nesterov at a rate three times too large
-    assert final(SGD(3.0))[0] == pytest.approx(42.25, abs=0.01)
-    assert final(Nesterov(1.0, 0.9))[0] == pytest.approx(27.20, abs=0.01)
+    for name, losses in [("adagrad", adagrad_losses), ("rmsprop", [loss for loss, _ in rms])]:
+        assert glued("part3/comparison", f"cmp_net_{name}_best") == f"{losses[0]:.2f}"
+        assert glued("part3/comparison", f"cmp_net_{name}_small") == f"{losses[1]:.2f}"
+    # SGD and Nesterov at a rate three times too large diverge: the validation loss ends above
+    # ln 10, the loss of a uniform guess (how far above is chaotic: 10 to 55 seen on as many CPUs
+    # and starts 1e-15 apart, so only the fact is claimed; the grids' other losses stay below 0.6)
+    assert final(SGD(3.0))[0] > 2 * math.log(10)
+    assert final(Nesterov(1.0, 0.9))[0] > 2 * math.log(10)
     # "between 93% and 97% accuracy": RMSProp's 0.936 sits inside (the ends are tested above)
     assert 0.93 < rms[0][1] < 0.97
+    assert glued("part3/comparison", "cmp_net_loss_high") == f"{rms[0][0]:.2f}"
