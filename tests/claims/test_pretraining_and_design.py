@@ -9,6 +9,7 @@ import dlopt
 from dlopt.init import greedy_supervised_pretraining, init_network
 from dlopt.optim import SGD
 
+CHAPTER = "part5/pretraining-and-design"
 SIZES = [64, 32, 32, 32, 32, 10]
 SCHEME = {"sigmoid": "glorot_uniform", "tanh": "glorot_uniform", "relu": "he_normal"}
 
@@ -32,24 +33,34 @@ def comparison(data):
     return pretrained.extras["val_accuracy"], random.extras["val_accuracy"]
 
 
-def test_pretraining_gives_a_head_start_that_a_random_start_makes_up(comparison):
+def test_pretraining_gives_a_head_start_that_a_random_start_makes_up(comparison, glued):
     pre, rand = comparison
     assert pre[0] > 0.3 > 0.2 > rand[0]  # far above chance at joint epoch 0
+    assert f"{pre[0]:.2f}" == glued(CHAPTER, "pt_pretrained_0")
+    assert f"{rand[0]:.2f}" == glued(CHAPTER, "pt_random_0")
     assert pre[5] > rand[5] + 0.2  # ahead in the first epochs
     assert rand[18] > pre[10]  # same 18 epochs in total: random ends slightly higher
-    assert (round(rand[18], 2), round(pre[10], 2)) == (0.83, 0.80)
+    assert f"{rand[18]:.2f}" == glued(CHAPTER, "pt_random_18")
+    assert f"{pre[10]:.2f}" == glued(CHAPTER, "pt_pretrained_10")
     # epochs in total to reach 80% (pretraining epochs counted): random 12, pretrained 13
-    assert int(np.flatnonzero(rand >= 0.8)[0]) == 12
-    assert int(np.flatnonzero(pre >= 0.8)[0]) + 8 == 13
+    assert str(int(np.flatnonzero(rand >= 0.8)[0])) == glued(CHAPTER, "pt_ex3_random")
+    assert str(int(np.flatnonzero(pre >= 0.8)[0]) + 8) == glued(CHAPTER, "pt_ex3_two")
 
 
-def test_one_epoch_per_stage_loses_the_head_start(data, comparison):
+def test_one_epoch_per_stage_loses_the_head_start(data, comparison, glued):
     train, val = data
     quick = greedy_supervised_pretraining(
         SIZES, train, lambda: SGD(lr=0.3), epochs=1, batch_size=50, seed=0
     )
     accuracy = quick.net.accuracy(quick.theta, val.X, val.y)
-    assert abs(accuracy - comparison[1][0]) < 0.05 and round(accuracy, 2) == 0.13
+    assert abs(accuracy - comparison[1][0]) < 0.05
+    assert f"{accuracy:.2f}" == glued(CHAPTER, "pt_ex3_quick_0")
+    run = dlopt.fit(
+        quick.net, SGD(lr=0.3), train, epochs=12, batch_size=50, seed=0, theta0=quick.theta,
+        validation=val,
+    )  # fmt: skip
+    reached = int(np.flatnonzero(run.extras["val_accuracy"] >= 0.8)[0])
+    assert str(reached + 4) == glued(CHAPTER, "pt_ex3_one")  # 4 stages of 1 epoch
 
 
 def test_sigmoid_and_tanh_derivatives():
@@ -58,8 +69,13 @@ def test_sigmoid_and_tanh_derivatives():
     assert np.max(s * (1 - s)) == pytest.approx(0.25, abs=1e-12)
     assert z[np.argmax(s * (1 - s))] == pytest.approx(0.0, abs=1e-9)
     assert 1 - np.tanh(0.0) ** 2 == 1.0
-    assert 4.0**-6 == pytest.approx(2.44e-4, rel=1e-3)
-    assert 6 * math.log(10) / math.log(4) == pytest.approx(10, abs=0.05)
+
+
+def test_exercise_one_numbers(glued):
+    assert f"{0.25**6 * 1e4:.1f} · 10⁻⁴" == glued(CHAPTER, "pt_ex1_predicted")
+    layers = next(n for n in range(1, 100) if 4.0**-n < 1e-6)  # the first whole layer count
+    assert 9.5 < 6 * math.log(10) / math.log(4) < layers == 10
+    assert glued(CHAPTER, "pt_ex1_layers") == "10"
 
 
 def profile(activation, seed, depth=6, n=200):
@@ -82,7 +98,7 @@ def test_sigmoid_profile_shrinks_about_fourfold_per_layer_and_others_stay_level(
         assert 0.3 < profile(activation, seed)[2] < 3.5
 
 
-def test_training_after_ten_epochs_by_unit(data):
+def test_training_after_ten_epochs_by_unit(data, glued):
     train, val = data
     accuracy = {}
     for activation in SCHEME:
@@ -90,14 +106,17 @@ def test_training_after_ten_epochs_by_unit(data):
         run = dlopt.fit(net, SGD(lr=0.1), train, epochs=10, batch_size=50, seed=0, theta0=theta)
         accuracy[activation] = net.accuracy(run.theta, val.X, val.y)
     assert accuracy["sigmoid"] < 0.15
-    assert round(accuracy["tanh"], 2) == 0.89
+    assert f"{accuracy['sigmoid']:.2f}" == glued(CHAPTER, "pt_sigmoid_accuracy")
     assert 0.5 < accuracy["relu"] < accuracy["tanh"]
-    assert round(accuracy["relu"], 2) == 0.68  # "68% after 10 epochs"
+    for unit in ("tanh", "relu"):
+        assert f"{100 * accuracy[unit]:.0f}%" == glued(CHAPTER, f"pt_{unit}_accuracy")
 
 
-def test_quoted_profile_ratios_of_the_notebook_start():
-    assert round(profile("tanh", 1)[2], 1) == 1.7
-    assert round(profile("sigmoid", 1)[2] * 1e4, 1) == 2.9
+def test_quoted_profile_ratios_of_the_notebook_start(glued):
+    assert f"{profile('tanh', 1)[2]:.1f}" == glued(CHAPTER, "pt_tanh_ratio")
+    ratio = profile("sigmoid", 1)[2]
+    assert f"{ratio * 1e4:.1f} · 10⁻⁴" == glued(CHAPTER, "pt_sigmoid_ratio")
+    assert f"{ratio ** (-1 / 6):.1f}" == glued(CHAPTER, "pt_sigmoid_factor")
 
 
 def tanh_stack(residual, start):
@@ -145,18 +164,21 @@ def test_plain_and_residual_stacks_share_theta0_and_the_default_init_matches(ski
     )  # the nine 32 -> 32 hidden layers
 
 
-def test_skip_connections_rescue_the_default_start(skip_runs):
+def test_skip_connections_rescue_the_default_start(skip_runs, glued):
     _, plain, plain_loss, plain_acc = skip_runs["default", False]
     _, res, res_loss, res_acc = skip_runs["default", True]
-    assert (round(plain.min(), 4), round(plain.max(), 4)) == (0.001, 0.0018)  # 1.0e-3, 1.8e-3
+    assert f"{plain.min() * 1e3:.1f} · 10⁻³" == glued(CHAPTER, "pt_plain_min")
+    assert f"{plain.max() * 1e3:.1f} · 10⁻³" == glued(CHAPTER, "pt_plain_max")
     assert np.all(np.abs(plain_loss - np.log(10)) < 0.01)  # at ln 10 for all 10 epochs
+    assert glued(CHAPTER, "pt_plain_loss_gap") == "0.01"
     assert plain_acc < 0.15
-    assert (round(res.min(), 2), round(res.max(), 1)) == (0.34, 1.4)
+    assert f"{res.min():.2f}" == glued(CHAPTER, "pt_residual_min")
+    assert f"{res.max():.1f}" == glued(CHAPTER, "pt_residual_max")
     assert res_loss[1] > res_loss[0]  # a bumpy first epoch
-    assert round(res_acc, 2) == 0.90
+    assert f"{res_acc:.2f}" == glued(CHAPTER, "pt_residual_accuracy")
 
 
-def test_signal_of_the_default_start_shrinks_by_about_one_over_root_three(data):
+def test_signal_of_the_default_start_shrinks_by_about_one_over_root_three(data, glued):
     train, _ = data
     net, theta = tanh_stack(False, "default")
     h, spreads = train.X[:200], []
@@ -166,20 +188,25 @@ def test_signal_of_the_default_start_shrinks_by_about_one_over_root_three(data):
         spreads.append(h.std())
     ratios = np.array(spreads[1:]) / np.array(spreads[:-1])
     assert np.all((0.5 < ratios) & (ratios < 0.62))  # "measured, 0.50 to 0.61"
+    assert f"{ratios.min():.2f}" == glued(CHAPTER, "pt_shrink_min")
+    assert f"{ratios.max():.2f}" == glued(CHAPTER, "pt_shrink_max")
     assert 1 / math.sqrt(3) == pytest.approx(0.58, abs=0.005)
     assert np.var(np.random.default_rng(0).uniform(-1, 1, 10**6)) == pytest.approx(1 / 3, rel=0.01)
 
 
-def test_glorot_start_trains_the_plain_stack_and_shakes_the_residual_one(skip_runs):
+def test_glorot_start_trains_the_plain_stack_and_shakes_the_residual_one(skip_runs, glued):
     _, plain, _, plain_acc = skip_runs["glorot", False]
     _, res, res_loss, res_acc = skip_runs["glorot", True]
-    assert round(plain_acc, 2) == 0.84
-    assert round(res.max(), 1) == 6.6 and res.min() > 2 * plain.max()  # "several times larger"
-    assert (round(res_loss[0], 1), round(res_loss[1], 1)) == (3.8, 5.1)
-    assert round(res_acc, 2) == 0.90
+    assert f"{plain_acc:.2f}" == glued(CHAPTER, "pt_glorot_plain_accuracy")
+    assert res.min() > 2 * plain.max()  # "several times larger"
+    assert f"{res.max():.1f}" == glued(CHAPTER, "pt_glorot_residual_max")
+    assert res_loss[1] > res_loss[0]  # "climbs"
+    assert f"{res_loss[0]:.1f}" == glued(CHAPTER, "pt_glorot_residual_loss_0")
+    assert f"{res_loss[1]:.1f}" == glued(CHAPTER, "pt_glorot_residual_loss_1")
+    assert f"{res_acc:.2f}" == glued(CHAPTER, "pt_glorot_residual_accuracy")
 
 
-def test_residual_profiles_of_the_explorer():
+def test_residual_profiles_of_the_explorer(glued):
     train = dlopt.data.digits().split((0.3, 0.2), seed=0)[0]
     X, y = train.X[:200], train.y[:200]
     norms = {}
@@ -199,11 +226,13 @@ def test_residual_profiles_of_the_explorer():
         )
     assert norms["sigmoid", 12, False][0] < 1e-6 < 0.5 < norms["sigmoid", 12, True].min()
     assert np.all(norms["relu", 12, True] > 100)  # "in the hundreds at depth 12"
+    assert f"{norms['relu', 12, True].min():.0f}" == glued(CHAPTER, "pt_relu_residual_min")
+    assert f"{norms['relu', 12, True].max():.0f}" == glued(CHAPTER, "pt_relu_residual_max")
     assert norms["relu", 12, True].max() > 10 * norms["relu", 6, True].max()  # rises with depth
 
 
-@pytest.mark.parametrize(("w", "plain", "residual"), [(0.1, 1e-10, 2.59), (0.5, 9.8e-4, 57.7)])
-def test_exercise_identity_path_of_a_one_unit_chain(w, plain, residual):
+@pytest.mark.parametrize(("w", "digits"), [(0.1, 2), (0.5, 1)])
+def test_exercise_identity_path_of_a_one_unit_chain(w, digits, glued):
     """Exercise 4: d h_10 / d h_0 by central differences of hand-written chains."""
 
     def chain(h0, skip):
@@ -213,6 +242,10 @@ def test_exercise_identity_path_of_a_one_unit_chain(w, plain, residual):
         return h
 
     eps = 1e-6
-    for skip, quoted in ((False, plain), (True, residual)):
-        slope = (chain(1 + eps, skip) - chain(1 - eps, skip)) / (2 * eps)
-        assert slope == pytest.approx(quoted, rel=0.01)
+    plain, residual = ((chain(1 + eps, s) - chain(1 - eps, s)) / (2 * eps) for s in (False, True))
+    assert plain == pytest.approx(w**10, rel=1e-6)
+    assert residual == pytest.approx((1 + w) ** 10, rel=1e-6)
+    name = f"{w:g}".replace(".", "")
+    assert f"{residual:.{digits}f}" == glued(CHAPTER, f"pt_ex4_residual_{name}")
+    if w == 0.5:
+        assert f"{plain * 1e4:.1f} · 10⁻⁴" == glued(CHAPTER, "pt_ex4_plain_05")
