@@ -19,9 +19,10 @@ export MKL_NUM_THREADS := 1
 
 setup: $(STAMP)
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt pyproject.toml tests/browser/package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -e .
+	npm ci --silent --no-audit --no-fund --prefix tests/browser  # axe-core for the audit
 	touch $@
 
 book: $(STAMP)

@@ -7,6 +7,7 @@ browser tests skip with a message, except in CI (``CI=true``), where they fail.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import http.server
 import os
@@ -18,6 +19,7 @@ import threading
 import time
 
 import pytest
+from visiting import SCREENSHOTS, Visit, browse, built_pages
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 HTML = ROOT / "_build" / "html"
@@ -100,3 +102,25 @@ def pytest_terminal_summary(terminalreporter):
     """Print the browser run's summary (pages checked, time), written by the worker that ran it."""
     if SUMMARY.exists() and SUMMARY.stat().st_mtime >= LOADED:
         terminalreporter.write_line(SUMMARY.read_text().strip())
+
+
+@pytest.fixture(scope="session")
+def browsing(chromium_launch_options, server, html_dir):
+    """Every page visited once (TABS at a time), and one search; a summary is written."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    pages = [page for page, target in built_pages(html_dir).items() if not target]
+    start = time.perf_counter()
+    visits, hits = asyncio.run(browse(chromium_launch_options, server, pages))
+    total = time.perf_counter() - start
+    slowest = max(visits.values(), key=lambda v: v.seconds)
+    summary = (
+        f"browser tests: {len(visits)} pages visited in {total:.1f} s "
+        f"(slowest {slowest.page}: {slowest.seconds:.1f} s)\n"
+    )
+    (SCREENSHOTS / "summary.txt").write_text(summary)
+    return visits, hits, total
+
+
+@pytest.fixture(scope="session")
+def visits(browsing) -> dict[str, Visit]:
+    return browsing[0]
