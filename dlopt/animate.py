@@ -10,6 +10,8 @@ into a player that works on a static page with no kernel.
 
 from __future__ import annotations
 
+import html
+import json
 import re
 
 import matplotlib as mpl
@@ -22,7 +24,8 @@ def frames(figure, name, values) -> FuncAnimation:
     """One frame of ``figure`` per value of ``name``; the other values stay at ``figure.values``.
 
     ``figure`` is a :class:`~dlopt.figures.Trajectory` or a
-    :class:`~dlopt.figures.Series`; the animation carries its canvas as ``.panel``.
+    :class:`~dlopt.figures.Series`; the animation carries its canvas as ``.panel`` and
+    ``(name, values)`` as ``.slider``, which label the player's slider.
     """
     if name not in figure.names:
         raise ValueError(f"name={name!r} is not a value of this figure (it has {figure.names})")
@@ -38,6 +41,7 @@ def frames(figure, name, values) -> FuncAnimation:
         interval=500, repeat=False,
     )  # fmt: skip
     animation.panel = canvas
+    animation.slider = (name, values)
     return animation
 
 
@@ -85,30 +89,84 @@ ICONS = {
 """Plain-text glyphs for the player's buttons, in place of matplotlib's Font Awesome icons."""
 
 
-def animation_html(animation: FuncAnimation):
+def animation_html(animation: FuncAnimation, *, alt: str | None = None):
     """The animation as a self-contained JavaScript player (IPython ``HTML``).
 
     Frames are PNGs at the figure's own dpi; the player plays once, then its
     slider and buttons step through the frames without a kernel. matplotlib's
     player fetches its button icons from a CDN; here the buttons carry text
     glyphs (:data:`ICONS`) instead, so the page also works offline.
+
+    The player is made for every reader (WCAG 2.1 AA): the frame image carries ``alt``,
+    a description written for someone who cannot see it (what is drawn, and what changes
+    from frame to frame); the slider has a visible label naming the value it sets and
+    showing the current one (``lr = 0.1``), which is also announced as the slider's
+    ``aria-valuetext``. Arrow keys move the slider like any range input.
     """
     from IPython.display import HTML
 
+    if alt is not None and (not isinstance(alt, str) or len(alt.split()) < 8):
+        raise ValueError(
+            f"alt must describe the figure for a reader who cannot see it (8 words or more), "
+            f"got alt={alt!r}"
+        )
     with mpl.rc_context({"savefig.dpi": "figure", "savefig.bbox": None}):
-        html = animation.to_jshtml(default_mode="once")
-    html = re.sub(r'<link rel="stylesheet"\s+href="[^"]*font-awesome[^"]*">', "", html)
-    html = re.sub(r'<i class="(fa [^"]*)"></i>', lambda m: ICONS.get(m[1], m[0]), html)
-    return HTML(html)
+        page = animation.to_jshtml(default_mode="once")
+    page = re.sub(r'<link rel="stylesheet"\s+href="[^"]*font-awesome[^"]*">', "", page)
+    page = re.sub(r'<i class="(fa [^"]*)"></i>', lambda m: ICONS.get(m[1], m[0]), page)
+    frame_count = page.count("data:image/png;base64")
+    name, values = getattr(animation, "slider", ("frame", range(frame_count)))
+    return HTML(_labelled(page, alt, name, [_label(v) for v in values]))
 
 
-def slider_figure(objective, optimizer_class, param_name, values, **kwargs):
-    """:func:`slider_animation` rendered by :func:`animation_html`, ready to display."""
-    return animation_html(
-        slider_animation(objective, optimizer_class, param_name, values, **kwargs)
+def _label(value) -> str:
+    """A slider value as the label shows it: numbers in their shortest form."""
+    return f"{value:g}" if isinstance(value, int | float) else str(value)
+
+
+def _labelled(page, alt, name, labels):
+    """``page`` with alt text on the frame, a label on the slider, and a script that keeps the
+    label and the announced value in step with the frame shown."""
+    uid = re.search(r'<img id="_anim_img(\w+)">', page)[1]
+    slider = f"_anim_slider{uid}"
+    if alt is not None:
+        page = page.replace(
+            f'<img id="_anim_img{uid}">', f'<img id="_anim_img{uid}" alt="{html.escape(alt)}">'
+        )
+    first = f"{name} = {labels[0]}" if labels else name
+    page = page.replace(
+        f'<input id="{slider}"',
+        f'<label for="{slider}" class="anim-label" style="display:block">{html.escape(name)} = '
+        f'<output id="_anim_value{uid}" for="{slider}">{html.escape(labels[0] if labels else "")}'
+        f'</output></label>\n    <input id="{slider}" aria-valuetext="{html.escape(first)}"',
     )
+    script = f"""
+<script>
+  /* Keep the slider's label and announced value in step with the frame shown. */
+  (function() {{
+    var slider = document.getElementById("{slider}");
+    var img = document.getElementById("_anim_img{uid}");
+    var shown = document.getElementById("_anim_value{uid}");
+    var labels = {json.dumps(labels)};
+    function describe() {{
+      var value = labels[Number(slider.value)];
+      shown.textContent = value;
+      slider.setAttribute("aria-valuetext", {json.dumps(name)} + " = " + value);
+    }}
+    new MutationObserver(describe).observe(img, {{attributes: true, attributeFilter: ["src"]}});
+    slider.addEventListener("input", describe);
+  }})();
+</script>
+"""
+    return page + script
 
 
-def curves_figure(compute, name, values, **kwargs):
-    """:func:`curves_animation` rendered by :func:`animation_html`, ready to display."""
-    return animation_html(curves_animation(compute, name, values, **kwargs))
+def slider_figure(objective, optimizer_class, param_name, values, *, alt=None, **kwargs):
+    """:func:`slider_animation` rendered by :func:`animation_html` (with ``alt``), to display."""
+    animation = slider_animation(objective, optimizer_class, param_name, values, **kwargs)
+    return animation_html(animation, alt=alt)
+
+
+def curves_figure(compute, name, values, *, alt=None, **kwargs):
+    """:func:`curves_animation` rendered by :func:`animation_html` (with ``alt``), to display."""
+    return animation_html(curves_animation(compute, name, values, **kwargs), alt=alt)

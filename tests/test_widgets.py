@@ -5,6 +5,7 @@ on J = ½‖θ‖² the first iterates are known by hand.
 """
 
 import math
+import re
 import warnings
 
 import ipywidgets as widgets
@@ -245,3 +246,23 @@ def test_a_failing_compute_shows_its_error_and_the_static_figure_has_all_frames(
     assert plt.get_fignums() == []
     with pytest.raises(ValueError, match="name='y'"):
         animate.curves_animation(root, "y", [1.0])
+
+
+def test_the_static_player_is_described_and_its_slider_labelled():
+    anim = animate.slider_animation(
+        BOWL, HeavyBall, "lr", [0.1, 0.5], theta0=[1.0, -1.0], steps=5, **WINDOW
+    )
+    alt = "Contour lines of a round bowl with the path of heavy-ball steps toward its centre."
+    html = animate.animation_html(anim, alt=alt).data
+    assert f'alt="{alt}"' in html
+    slider = re.search(r'<input id="(_anim_slider\w+)"', html)[1]
+    assert f'<label for="{slider}" class="anim-label"' in html  # a visible label, named
+    assert 'aria-valuetext="lr = 0.1"' in html  # the value announced before any move
+    assert '["0.1", "0.5"]' in html  # ... and after each frame change, by the script
+
+
+@pytest.mark.filterwarnings("ignore:Animation was deleted without rendering")
+def test_the_static_player_refuses_alt_text_that_describes_nothing():
+    anim = animate.curves_animation(lambda x=1.0: {"y": [0.0, x]}, "x", [1.0, 2.0])
+    with pytest.raises(ValueError, match=r"alt must describe the figure.*'a plot'"):
+        animate.animation_html(anim, alt="a plot")
