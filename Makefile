@@ -15,13 +15,16 @@ export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 
-.PHONY: setup book test unit notebooks matrix browser lint format refresh bench lab clean
+.PHONY: setup book test unit notebooks matrix launch browser lint format refresh bench lab clean
 
 setup: $(STAMP)
 
-$(STAMP): requirements.txt pyproject.toml tests/browser/package-lock.json
+# The venv is built exactly as Binder builds its image (binder/requirements.txt, then
+# binder/postBuild), so nbval executing every notebook here also proves the Binder path.
+$(STAMP): requirements.txt binder/requirements.txt binder/postBuild pyproject.toml tests/browser/package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -e .
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r binder/requirements.txt
+	PATH="$(CURDIR)/$(BIN):$$PATH" bash binder/postBuild
 	npm ci --silent --no-audit --no-fund --prefix tests/browser  # axe-core for the audit
 	touch $@
 
@@ -34,6 +37,7 @@ book: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/actionlint .github/workflows/*.yml
 
 format: $(STAMP)
 	$(BIN)/ruff format .
@@ -51,11 +55,17 @@ NUMBERS := $(BIN)/python -m pytest -n 2 --dist loadfile -p no:cacheprovider $(PA
 # headless Chromium (tests/browser; they skip without Chromium unless CI=true), then the numbers
 # under every configuration of the matrix.
 test: lint book
-	$(BIN)/python -m pytest -n 2 --dist loadfile -p no:cacheprovider tests --ignore=tests/claims
+	$(BIN)/python -m pytest -n 2 --dist loadfile -p no:cacheprovider tests --ignore=tests/claims --ignore=tests/launch
 	$(BIN)/python tools/portability.py -- $(NUMBERS)
+	$(MAKE) launch
+
+# The ways a learner gets dlopt, each in a fresh venv: the built wheel, and Colab's install cell
+# (tests/launch; about a minute).
+launch: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadfile -p no:cacheprovider tests/launch
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadfile tests --ignore=tests/browser --ignore=tests/claims
+	$(BIN)/python -m pytest -n 2 --dist loadfile tests --ignore=tests/browser --ignore=tests/claims --ignore=tests/launch
 
 # The rendered book in headless Chromium; screenshots of key pages go to _build/screenshots/.
 browser: book

@@ -7,32 +7,29 @@ dlopt; Binder and a local clone already have it installed. So the first code
 cell of every notebook in book/ is exactly INSTALL_CELL: it installs dlopt from
 the repository when the import would fail and does nothing otherwise. Its tag
 ``remove-cell`` keeps it off the rendered page (the reader there needs no install).
-``python tests/test_launch.py`` inserts the cell into notebooks that lack it
+``python tools/repository.py add-install-cells`` inserts the cell into notebooks that lack it
 (then ``make refresh`` re-executes them so execution counts are 1..n again).
+The repository's address lives in _config.yml only; tools/repository.py derives the rest.
 Binder builds from binder/: the pinned requirements, Python 3.11, and dlopt from the clone.
 """
 
 import importlib.util
 import json
 import pathlib
+import shutil
+import sys
 
 import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-REPOSITORY = "https://github.com/dlopt-book/dlopt-book"
-INSTALL_CELL = (
-    "import importlib.util\n"
-    "\n"
-    'if importlib.util.find_spec("dlopt") is None:  # on Colab: install the book\'s package\n'
-    f'    %pip install --quiet "dlopt @ git+{REPOSITORY}"'
-)
-TAG = "remove-cell"
-NOTEBOOKS = sorted(
-    p
-    for p in (ROOT / "book").rglob("*.ipynb")
-    if not {"_build", ".ipynb_checkpoints"} & set(p.parts)
-)
+sys.path.insert(0, str(ROOT / "tools"))
+import repository  # noqa: E402
+
+REPOSITORY = repository.repository_url()
+INSTALL_CELL = repository.install_cell(REPOSITORY)
+TAG = repository.TAG
+NOTEBOOKS = repository.notebooks()
 
 
 def first_code_cell(path):
@@ -78,8 +75,38 @@ def test_install_cell_installs_from_the_repository_when_dlopt_is_missing(monkeyp
     ]
 
 
-def test_repository_is_the_one_the_launch_buttons_use():
-    assert f"url: {REPOSITORY}" in (ROOT / "_config.yml").read_text()
+def test_every_place_that_names_the_repository_derives_from_the_config():
+    """The README's install cell and CITATION.cff name the repository of _config.yml."""
+    assert REPOSITORY.startswith("https://github.com/")
+    assert install_line(REPOSITORY) in (ROOT / "README.md").read_text()
+    citation = (ROOT / "CITATION.cff").read_text()
+    assert f'repository-code: "{REPOSITORY}"' in citation
+    assert f'url: "{repository.pages_url(REPOSITORY)}"' in citation
+
+
+def install_line(url):
+    return f'%pip install --quiet "dlopt @ git+{url}"'
+
+
+def test_retarget_points_every_place_at_a_fork(tmp_path, monkeypatch):
+    for name in ["_config.yml", "README.md", "CITATION.cff", "book/part3/conventions.ipynb"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / name, tmp_path / name)
+    monkeypatch.setattr(repository, "ROOT", tmp_path)
+    monkeypatch.setattr(repository, "CONFIG", tmp_path / "_config.yml")
+    fork = "https://github.com/A-Teacher/dlopt-course"
+    changed = repository.retarget(fork)
+    assert "book/part3/conventions.ipynb" in changed
+    assert repository.repository_url() == fork
+    assert install_line(fork) in (tmp_path / "README.md").read_text()
+    assert "https://a-teacher.github.io/dlopt-course/" in (tmp_path / "CITATION.cff").read_text()
+    assert REPOSITORY not in (tmp_path / "CITATION.cff").read_text()
+    first = json.loads((tmp_path / "book/part3/conventions.ipynb").read_text())["cells"]
+    assert "".join(next(c for c in first if c["cell_type"] == "code")["source"]) == (
+        repository.install_cell(fork)
+    )
+    with pytest.raises(ValueError, match="url must look like"):
+        repository.retarget("git@github.com:A-Teacher/dlopt-course.git")
 
 
 def test_binder_installs_the_pinned_stack_and_dlopt():
@@ -91,20 +118,10 @@ def test_binder_installs_the_pinned_stack_and_dlopt():
     assert "pip install --no-deps -e ." in post_build.read_text()
 
 
-def add_install_cell(path) -> bool:
-    """Insert INSTALL_CELL first in the notebook at ``path`` unless it is there; True if added."""
-    import nbformat
-
-    nb = nbformat.read(path, as_version=4)
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    if code and code[0].source == INSTALL_CELL:
-        return False
-    nb.cells.insert(0, nbformat.v4.new_code_cell(INSTALL_CELL, metadata={"tags": [TAG]}))
-    nbformat.write(nb, path)
-    return True
-
-
-if __name__ == "__main__":
-    for notebook in NOTEBOOKS:
-        if add_install_cell(notebook):
-            print(f"added the install cell to {notebook.relative_to(ROOT)}")
+def test_the_test_venv_is_built_as_binder_builds_its_image():
+    """make setup follows binder/ (its requirements, then postBuild), so nbval proves Binder."""
+    makefile = (ROOT / "Makefile").read_text()
+    recipe = makefile.split("$(STAMP): ", 1)[1].split("\n\n", 1)[0]
+    assert "-r binder/requirements.txt" in recipe
+    assert "bash binder/postBuild" in recipe
+    assert "-r requirements.txt" not in recipe.replace("binder/requirements.txt", "")
