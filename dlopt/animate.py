@@ -89,7 +89,7 @@ ICONS = {
 """Plain-text glyphs for the player's buttons, in place of matplotlib's Font Awesome icons."""
 
 
-def animation_html(animation: FuncAnimation, *, alt: str | None = None):
+def animation_html(animation: FuncAnimation, *, alt: str):
     """The animation as a self-contained JavaScript player (IPython ``HTML``).
 
     Frames are PNGs at the figure's own dpi; the player plays once, then its
@@ -105,7 +105,7 @@ def animation_html(animation: FuncAnimation, *, alt: str | None = None):
     """
     from IPython.display import HTML
 
-    if alt is not None and (not isinstance(alt, str) or len(alt.split()) < 8):
+    if not isinstance(alt, str) or len(alt.split()) < 8:
         raise ValueError(
             f"alt must describe the figure for a reader who cannot see it (8 words or more), "
             f"got alt={alt!r}"
@@ -129,10 +129,9 @@ def _labelled(page, alt, name, labels):
     label and the announced value in step with the frame shown."""
     uid = re.search(r'<img id="_anim_img(\w+)">', page)[1]
     slider = f"_anim_slider{uid}"
-    if alt is not None:
-        page = page.replace(
-            f'<img id="_anim_img{uid}">', f'<img id="_anim_img{uid}" alt="{html.escape(alt)}">'
-        )
+    page = page.replace(
+        f'<img id="_anim_img{uid}">', f'<img id="_anim_img{uid}" alt="{html.escape(alt)}">'
+    )
     first = f"{name} = {labels[0]}" if labels else name
     page = page.replace(
         f'<input id="{slider}"',
@@ -161,12 +160,12 @@ def _labelled(page, alt, name, labels):
     return page + script
 
 
-def slider_figure(objective, optimizer_class, param_name, values, *, alt=None, **kwargs):
+def slider_figure(objective, optimizer_class, param_name, values, *, alt, **kwargs):
     """:func:`slider_animation` rendered by :func:`animation_html` (with ``alt``), to display."""
     animation = slider_animation(objective, optimizer_class, param_name, values, **kwargs)
     return animation_html(animation, alt=alt)
 
 
-def curves_figure(compute, name, values, *, alt=None, **kwargs):
+def curves_figure(compute, name, values, *, alt, **kwargs):
     """:func:`curves_animation` rendered by :func:`animation_html` (with ``alt``), to display."""
     return animation_html(curves_animation(compute, name, values, **kwargs), alt=alt)

@@ -19,6 +19,7 @@ from dlopt.widgets import explore, explore_curves, slider
 
 BOWL = Quadratic(np.eye(2))
 WINDOW = {"xlim": (-2.0, 2.0), "ylim": (-2.0, 2.0)}
+ALT = "The static player of a test figure, one frame for each value of the slider."
 
 
 class HeavyBall:
@@ -126,7 +127,7 @@ def test_slider_animation_has_one_frame_per_value():
     anim = animate.slider_animation(
         BOWL, HeavyBall, "lr", values, theta0=[1.0, -1.0], steps=5, **WINDOW
     )
-    html = animate.animation_html(anim).data
+    html = animate.animation_html(anim, alt=ALT).data
     assert html.count("data:image/png;base64") == len(values)
     assert "https://" not in html and "fa fa-" not in html  # plays offline, text buttons
     assert plt.get_fignums() == []  # nothing left for the notebook to show twice
@@ -186,7 +187,7 @@ def test_one_value_can_feed_objective_and_optimizer():
         scaled_bowl, lambda kappa: HeavyBall(lr=1 / kappa), "kappa", [2.0, 4.0],
         theta0=[1.0, 1.0], steps=2, **WINDOW,
     )  # fmt: skip
-    animate.animation_html(anim)
+    animate.animation_html(anim, alt=ALT)
     np.testing.assert_allclose(anim.panel.path.get_ydata(), [1.0, 0.0, 0.0])
     np.testing.assert_allclose(anim.panel.path.get_xdata(), [1.0, 0.75, 0.5625])  # (1 − ¼)^k
 
@@ -196,7 +197,7 @@ def test_the_start_can_be_the_slid_value():
         BOWL, HeavyBall, "θ₀[0]", [-1.0, 0.5], theta0=[1.0, 1.0], steps=1,
         fixed={"lr": 0.5}, contours_of=BOWL, **WINDOW,
     )  # fmt: skip
-    animate.animation_html(anim)
+    animate.animation_html(anim, alt=ALT)
     np.testing.assert_allclose(anim.panel.path.get_xdata(), [0.5, 0.25])
 
 
@@ -241,7 +242,7 @@ def test_a_failing_compute_shows_its_error_and_the_static_figure_has_all_frames(
     ex = explore_curves(root, sliders={"x": (-1.0, 1.0, 0.5)})
     ex.sliders["x"].value = -1.0
     assert ex.panel.title.get_text() == "x must be >= 0, got x=-1.0"
-    html = animate.curves_figure(root, "x", [0.0, 1.0, 4.0], ylim=(0, 5)).data
+    html = animate.curves_figure(root, "x", [0.0, 1.0, 4.0], alt=ALT, ylim=(0, 5)).data
     assert html.count("data:image/png;base64") == 3
     assert plt.get_fignums() == []
     with pytest.raises(ValueError, match="name='y'"):
@@ -266,3 +267,5 @@ def test_the_static_player_refuses_alt_text_that_describes_nothing():
     anim = animate.curves_animation(lambda x=1.0: {"y": [0.0, x]}, "x", [1.0, 2.0])
     with pytest.raises(ValueError, match=r"alt must describe the figure.*'a plot'"):
         animate.animation_html(anim, alt="a plot")
+    with pytest.raises(ValueError, match=r"alt must describe the figure.*None"):
+        animate.animation_html(anim, alt=None)
