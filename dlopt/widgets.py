@@ -16,6 +16,7 @@ inline backend.
 
 from __future__ import annotations
 
+import decimal
 import math
 import numbers
 
@@ -48,9 +49,13 @@ def slider(name: str, spec, value=None) -> widgets.ValueWidget:
         low, high, *step = spec
         integer = all(isinstance(v, numbers.Integral) for v in spec)
         start = value if value is not None else (low + high) // 2 if integer else (low + high) / 2
-        kind = widgets.IntSlider if integer else widgets.FloatSlider
-        step = step[0] if step else 1 if integer else (high - low) / 100
-        return kind(value=start, min=low, max=high, step=step, **common)
+        if integer:
+            step = step[0] if step else 1
+            return widgets.IntSlider(value=start, min=low, max=high, step=step, **common)
+        step = step[0] if step else (high - low) / 100
+        return widgets.FloatSlider(
+            value=start, min=low, max=high, step=step, readout_format=_readout(step), **common
+        )
     if isinstance(spec, bool):
         return widgets.Checkbox(value=spec, description=name)
     if isinstance(spec, numbers.Integral):
@@ -61,7 +66,9 @@ def slider(name: str, spec, value=None) -> widgets.ValueWidget:
         )
     spec = float(spec)
     if name in DECAY_SLIDERS or (spec == 0 and name not in LOG_SLIDERS):
-        return widgets.FloatSlider(value=spec, min=0.0, max=0.999, step=0.001, **common)
+        return widgets.FloatSlider(
+            value=spec, min=0.0, max=0.999, step=0.001, readout_format=_readout(0.001), **common
+        )
     if not spec > 0:
         raise ValueError(f"a log slider needs {name} > 0, got {name}={spec!r}")
     decade = math.floor(math.log10(spec))
@@ -71,38 +78,74 @@ def slider(name: str, spec, value=None) -> widgets.ValueWidget:
     )  # fmt: skip
 
 
+def _readout(step: float) -> str:
+    """The readout format that shows every step of a linear slider: 0.001 → ``.3f``,
+    0.025 → ``.3f``, 0.5 → ``.1f``."""
+    exponent = decimal.Decimal(repr(round(step, 12))).normalize().as_tuple().exponent
+    return f".{max(0, -exponent)}f"
+
+
 def _slidable(value) -> bool:
     return isinstance(value, bool | numbers.Real | widgets.ValueWidget)
 
 
-class Explorer(widgets.VBox):
+NOT_RUNNING = (
+    "Interactive explorer: its sliders appear once the notebook's cells have run in a live "
+    "kernel (Run > Run All Cells). The slider figure below works without running anything."
+)
+"""What an explorer's stored output says where no kernel has run it (its text/plain)."""
+
+READY, COMPUTING = "", "Computing…"
+"""The explorer's status line: empty when the picture matches the sliders."""
+
+
+class RunFirst:
+    """Mixin for a widget a notebook displays: :data:`NOT_RUNNING` is its text where no kernel
+    has run it (a notebook opened before Run All, or a viewer without widgets)."""
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle:
+            bundle["text/plain"] = NOT_RUNNING
+        return bundle
+
+
+class Tabs(RunFirst, widgets.Tab):
+    """``ipywidgets.Tab`` for explorers side by side: ``Tabs([a, b], titles=["GD", "Newton"])``."""
+
+
+class Explorer(RunFirst, widgets.VBox):
     """Sliders over named values above the picture of ``figure`` for their values.
 
     ``figure`` is a :class:`dlopt.figures.Trajectory` or
     :class:`dlopt.figures.Series`; ``sliders`` maps names to widgets; ``panel``
-    is the figure's canvas. A value the figure rejects (``ValueError``,
-    ``TypeError``, ``FloatingPointError``) leaves the last picture on screen
-    with the error message as its title.
+    is the figure's canvas. While a redraw runs, ``status`` says so (a slow
+    explorer, one that trains a network, takes seconds). A value the figure
+    rejects (``ValueError``, ``TypeError``, ``FloatingPointError``) leaves the
+    last picture on screen with the error message as its title.
     """
 
     def __init__(self, figure, sliders: dict):
         self.figure, self.sliders, self.panel = figure, sliders, figure.panel
         self.image = widgets.Image(format="png")
+        self.status = widgets.Label(READY, layout=widgets.Layout(min_height="1.5em"))
         for widget in self.sliders.values():
             widget.observe(self.redraw, names="value")
         controls = widgets.GridBox(
             list(self.sliders.values()), layout=widgets.Layout(grid_template_columns="1fr 1fr")
         )
-        super().__init__([controls, self.image])
+        super().__init__([controls, self.status, self.image])
         self.redraw()
 
     def redraw(self, change=None) -> None:
         """Show the figure for the slider values and refresh the picture."""
+        self.status.value = COMPUTING
         try:
             self.figure.show({name: widget.value for name, widget in self.sliders.items()})
         except (ValueError, TypeError, FloatingPointError) as error:
             self.panel.title.set_text(str(error))
         self.image.value = self.panel.png()
+        self.status.value = READY
 
 
 def explore(
@@ -139,10 +182,8 @@ def explore(
     own = {k: v for k, v in figure.values.items() if k not in figures.START and _slidable(v)}
     sliders = {name: slider(name, value) for name, value in own.items()}
     for name, lim in zip(figures.START, (xlim, ylim), strict=False):
-        sliders[name] = widgets.FloatSlider(
-            value=figure.values[name], min=lim[0], max=lim[1], step=(lim[1] - lim[0]) / 200,
-            description=name, continuous_update=False, style=STYLE,
-        )  # fmt: skip
+        low, high = float(lim[0]), float(lim[1])
+        sliders[name] = slider(name, (low, high, (high - low) / 200), figure.values[name])
     steps = figure.values["steps"]
     sliders["steps"] = slider("steps", (1, max(2 * steps, 10)), steps)
     return Explorer(figure, sliders)

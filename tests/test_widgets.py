@@ -15,7 +15,7 @@ import pytest
 
 from dlopt import animate, figures
 from dlopt.problems import Quadratic
-from dlopt.widgets import explore, explore_curves, slider
+from dlopt.widgets import COMPUTING, NOT_RUNNING, READY, Tabs, explore, explore_curves, slider
 
 BOWL = Quadratic(np.eye(2))
 WINDOW = {"xlim": (-2.0, 2.0), "ylim": (-2.0, 2.0)}
@@ -269,3 +269,31 @@ def test_the_static_player_refuses_alt_text_that_describes_nothing():
         animate.animation_html(anim, alt="a plot")
     with pytest.raises(ValueError, match=r"alt must describe the figure.*None"):
         animate.animation_html(anim, alt=None)
+
+
+def test_readouts_show_every_step_of_their_slider():
+    assert slider("alpha", 0.9).readout_format == ".3f"  # α moves in steps of 0.001
+    assert slider("x", (0.0, 1.0, 0.025)).readout_format == ".3f"
+    assert slider("x", (0.0, 3.0)).readout_format == ".2f"  # (max − min)/100
+    assert slider("x", (0.0, 10.0, 0.5)).readout_format == ".1f"
+    ex = explore(BOWL, HeavyBall, theta0=[1.0, -1.0], steps=5, **WINDOW)
+    assert ex.sliders["alpha"].readout_format == ".3f"
+    assert ex.sliders["θ₀[0]"].step == 0.02 and ex.sliders["θ₀[0]"].readout_format == ".2f"
+
+
+def test_the_explorer_says_it_is_computing_while_it_redraws():
+    shown = []
+    ex = explore_curves(lambda a=0.5: {"y": np.arange(3) * a}, sliders={"a": (0.0, 1.0)})
+    ex.status.observe(lambda change: shown.append(change["new"]), names="value")
+    ex.sliders["a"].value = 0.75
+    assert shown == [COMPUTING, READY]
+    assert ex.status.value == READY != COMPUTING
+
+
+def test_the_stored_explorer_tells_a_reader_without_a_kernel_to_run_the_notebook():
+    ex = explore_curves(lambda a=0.5: {"y": np.arange(3) * a})
+    bundle = ex._repr_mimebundle_()
+    assert bundle["text/plain"] == NOT_RUNNING and "Run All" in NOT_RUNNING
+    assert "application/vnd.jupyter.widget-view+json" in bundle  # live, the widget shows
+    tabs = Tabs([ex, explore_curves(lambda b=1.0: {"y": [0.0, b]})], titles=["a", "b"])
+    assert tabs._repr_mimebundle_()["text/plain"] == NOT_RUNNING
