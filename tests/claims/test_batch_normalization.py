@@ -61,6 +61,7 @@ def data():
 def test_split_sizes_and_step_count(data, glued):
     train, val = data
     assert (len(train), len(val)) == (539, 359)
+    assert glued(CHAPTER, "bn_train_size") == str(len(train))
     assert f"{10 * math.ceil(len(train) / 50)}" == glued(CHAPTER, "bn_steps")
 
 
@@ -107,7 +108,13 @@ def test_slow_running_averages_break_evaluation_mode(data, glued):
     assert f"{evaluation:.2f}" == glued(CHAPTER, "bn_evaluation_099")
     batch_stats = net.accuracy(run.theta, val.X, val.y, train=True)
     assert batch_stats > 0.9
-    assert f"{100 * batch_stats:.0f}%" == glued(CHAPTER, "bn_batch_stats_099")
+    assert f"{batch_stats:.2f}" == glued(CHAPTER, "bn_batch_stats_099")
+    # rho = 0.9: the same parameters as the main run, as good with batch statistics
+    net = sigmoid_net(4, True, momentum=0.9)
+    run = dlopt.fit(net, SGD(lr=0.3), train, epochs=10, batch_size=50, seed=0)
+    assert f"{net.accuracy(run.theta, val.X, val.y, train=True):.2f}" == glued(
+        CHAPTER, "bn_batch_stats_09"
+    )
 
 
 @pytest.mark.parametrize("lr", [0.03, 0.1, 1.0, 3.0])  # 0.3: the main experiment

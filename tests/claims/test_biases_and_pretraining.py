@@ -110,7 +110,7 @@ def test_gate_numbers(glued):
     """The gates by the closed form 1 / (1 + e^-b), not by dlopt's Sigmoid layer."""
     sig = 1 / (1 + math.exp(-1.0))
     assert glued(CHAPTER, "bias_gate1") == f"{sig:.2f}"
-    assert glued(CHAPTER, "bias_gate1_memory20") == f"{sig**20:.3f}"
+    assert glued(CHAPTER, "bias_gate1_memory20") == percent(sig**20, 1) == "0.2%"
     assert glued(CHAPTER, "bias_gate_gain20") == f"{(2 * sig) ** 20:,.0f}"  # sig**20 / 0.5**20
     assert glued(CHAPTER, "bias_gate2_memory20") == percent((1 / (1 + math.exp(-2.0))) ** 20)
     # exercise 2: the smallest bias that keeps half of the memory after 50 steps
@@ -159,6 +159,7 @@ def pretraining():
 
 def test_greedy_pretraining_head_start(pretraining, glued):
     train, val, pre = pretraining
+    assert glued(CHAPTER, "bias_greedy_size") == str(len(train))
     out = dlopt.fit(pre.net, SGD(lr=0.1), train, epochs=20, batch_size=20, seed=0,
                     theta0=pre.theta, validation=val).extras["val_accuracy"]  # fmt: skip
     rand = dlopt.fit(pre.net, SGD(lr=0.1), train, epochs=20, batch_size=20, seed=0,
@@ -196,6 +197,7 @@ def test_transfer_to_odd_even_is_faster(glued):
     first, second = digits.split([0.5, 0.5], seed=0)
     odd_train, odd_val, _ = Dataset(second.X, second.y % 2).split([0.1, 0.5, 0.4], seed=1)
     assert len(odd_train) == 90
+    assert glued(CHAPTER, "bias_odd_size") == str(len(odd_train))
     source_net, target_net = mlp([64, 32, 10], "tanh"), mlp([64, 32, 2], "tanh")
     source = dlopt.fit(source_net, SGD(lr=0.1), first, epochs=10, batch_size=20, seed=0)
     runs = {}
@@ -225,6 +227,7 @@ def test_transfer_from_low_to_high_digits_fits_faster_and_generalizes_worse(glue
     high = digits.subset(np.flatnonzero(digits.y >= 5))
     high_train, high_val, _ = Dataset(high.X, high.y - 5).split([0.1, 0.4, 0.5], seed=0)
     assert len(high_train) == 90
+    assert glued(CHAPTER, "bias_high_size") == str(len(high_train))
     net = mlp([64, 64, 32, 5], "tanh")
     source = dlopt.fit(net, SGD(lr=0.1), low, epochs=10, batch_size=20, seed=0)
     runs = {}

@@ -77,7 +77,7 @@ def test_plain_descent_stops_in_the_ripple_at_241_and_continuation_reaches_0(glu
     assert abs(path.theta[0]) < 1e-6 and J(path.theta[0]) < 1e-10
 
 
-def test_a_hurried_schedule_ends_in_the_first_ripple(glued):
+def test_a_hurried_schedule_ends_in_the_innermost_ripple(glued):
     first = bisect(lambda t: t + 5 * np.sin(5 * t), 1.1, 1.3)
     assert 1 + 25 * np.cos(5 * first) > 0
     assert f"{first:.2f}" == glued(CHAPTER, "cont_hurried_theta")
@@ -123,6 +123,7 @@ def test_easy_pools_class_balance(digits_curriculum, glued):
         glued(CHAPTER, "cont_naive_ones"),
     )
     assert counts[1] == 1  # "a single one"
+    assert glued(CHAPTER, "cont_train_size") == str(len(train)) == "539"
     easiest = np.argsort(ranks, kind="stable")[: math.ceil(0.2 * len(train))]
     counts = np.bincount(train.y[easiest], minlength=10)
     assert counts.min() >= 10 and counts.max() <= 12
@@ -135,6 +136,7 @@ def test_step_counts_of_the_curriculum(glued):
     assert (
         str(sum(steps[:3])) == glued(CHAPTER, "cont_ex3_steps") == glued(CHAPTER, "cont_dip_steps")
     )
+    assert str(sum(steps[:4])) == glued(CHAPTER, "cont_catch_up_steps") == "50"
     assert str(sum(steps)) == glued(CHAPTER, "cont_steps_curriculum")
     assert str(10 * math.ceil(539 / 20)) == glued(CHAPTER, "cont_steps_random")
     assert str(10 * math.ceil(539 / 20) - sum(steps)) == glued(CHAPTER, "cont_extra_steps")
@@ -143,7 +145,7 @@ def test_step_counts_of_the_curriculum(glued):
 def test_curriculum_makes_no_measurable_difference(digits_curriculum, glued):
     train, val, _, ranks = digits_curriculum
     curriculum = Curriculum(ranks, batch_size=20, start=0.2, epochs_to_full=5)
-    at100, at200, final = {}, {}, {}
+    at100, at200, final, at50 = {}, {}, {}, {}
     for name, sampler in (("random", None), ("curriculum", curriculum)):
         runs = []
         for seed in (0, 1, 2):
@@ -153,12 +155,18 @@ def test_curriculum_makes_no_measurable_difference(digits_curriculum, glued):
                 validation=val, sampler=sampler,
             )  # fmt: skip
             runs.append((run.extras["epoch_end"], run.extras["val_accuracy"]))
+        if name == "curriculum":  # every run falls back at step 31, then catches up by step 50
+            for s, a in runs:
+                assert (s[2], s[3], s[4]) == (16, 31, 50)
+                assert a[3] < a[2] - 0.02 and a[4] > 0.7
+        at50[name] = np.mean([np.interp(50, s, a) for s, a in runs])
         at100[name] = np.mean([np.interp(100, s, a) for s, a in runs])
         at200[name] = np.mean([np.interp(200, s, a) for s, a in runs])
         final[name] = np.mean([a[-1] for _, a in runs])
     for name in ("random", "curriculum"):
         assert f"{at100[name]:.2f}" == glued(CHAPTER, f"cont_{name}_100")
         assert f"{at200[name]:.2f}" == glued(CHAPTER, f"cont_{name}_200")
+    assert at50["curriculum"] > at50["random"]  # "caught up" by step 50
     assert at100["curriculum"] > at100["random"]  # "slightly ahead after 100 steps"
     assert abs(at200["curriculum"] - at200["random"]) < 0.005  # "level after 200"
     assert 0 < final["random"] - final["curriculum"] < 0.02  # "about a point"

@@ -104,6 +104,26 @@ def test_learning_rate_one_over_a_ii_is_exact_and_above_two_over_a_ii_diverges()
     assert np.linalg.norm(run.thetas[-1]) < np.linalg.norm(run.thetas[0])
 
 
+def test_over_relaxation_lr_07_beats_the_exact_step():
+    """The slider's rates after 40 steps: 0.7 overshoots by about half and ends lowest."""
+    q = coupled_quadratic(0.05)
+    A = q.A
+    final = {}
+    for lr in (0.1, 0.2, 0.3, 1 / 2.1, 0.7, 0.9):
+        theta, path = np.array([1.5, 0.3]), []
+        for k in range(40):  # a plain loop: one gradient step on coordinate k mod 2
+            i = k % 2
+            theta[i] -= lr * (A[i] @ theta)
+            path.append(theta.copy())
+        final[lr] = 0.5 * theta @ A @ theta
+        if lr == 0.7:
+            assert path[0][0] == pytest.approx(-0.29, abs=0.005)  # across the valley from 1.5
+            assert 0.7 * 2.1 - 1 == pytest.approx(0.5, abs=0.05)  # "about half the distance"
+            assert min(p.min() for p in path) < -0.6  # out of the window (-0.5, 1.7)
+    assert min(final, key=final.get) == 0.7
+    assert final[0.7] == pytest.approx(4e-7, rel=0.05) and final[1 / 2.1] < 3e-4
+
+
 def sgd_path(seed):
     data = dlopt.data.linear_regression(200, d=1, noise=0.5, seed=0)
     net = dlopt.nn.mlp([1, 1], loss="mse")
@@ -175,8 +195,7 @@ def test_cloud_grows_with_the_learning_rate_and_the_ema_stays_close(glued):
         emas.append(np.linalg.norm(polyak_average(path, "ema", 0.99)[-1] - star))
         means.append(np.linalg.norm(polyak_average(path)[-1] - star))
     assert np.all(np.diff(clouds) > 0)
-    assert f"{clouds[0]:.2f}" == glued(CHAPTER, "cd_cloud_smallest")
-    assert f"{clouds[0]:.3f}" == glued(CHAPTER, "cd_cloud_smallest_fine")
+    assert f"{clouds[0]:.3f}" == glued(CHAPTER, "cd_cloud_smallest")
     assert f"{clouds[-1]:.2f}" == glued(CHAPTER, "cd_cloud_largest")
     assert max(emas) < 0.02 and f"{max(emas):.2f}" == glued(CHAPTER, "cd_ema_largest")
     assert means[0] > clouds[0] and means[0] > emas[0]  # small lr: arithmetic is the worst

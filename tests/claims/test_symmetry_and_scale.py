@@ -27,9 +27,9 @@ def test_constant_start_keeps_units_identical_and_random_start_separates_the_moo
     for theta in run.thetas:  # every epoch, not only the last
         W = net.layer_params(theta, 0)["W"]
         V = net.layer_params(theta, 2)["W"]
-        assert np.ptp(W, axis=1).max() == 0.0
-        assert np.ptp(V, axis=0).max() == 0.0
-    assert glued(CHAPTER, "sym_constant_spread") == "0"  # "differ by exactly 0"
+        assert np.ptp(W, axis=1).max() < 1e-12  # 0 in exact arithmetic
+        assert np.ptp(V, axis=0).max() < 1e-12
+    assert glued(CHAPTER, "sym_constant_spread") == "below 1e-12"
     assert np.sum(run.extras["train_accuracy"][-1] * 200) == pytest.approx(178)  # of 200 points
     assert glued(CHAPTER, "sym_constant_accuracy") == "89%"
     net, run = moons_run("glorot_uniform")
@@ -115,6 +115,8 @@ def test_large_weights_saturate_tanh_and_blow_up_relu(glued):
     assert glued_number(glued, "sym_large_tanh_saturated") == pytest.approx(
         100 * saturated, abs=0.6
     )
+    _, grads = per_layer("tanh", normal(3.0))
+    assert np.argmax(grads) == 0 and grads[0] > 5 * min(grads)  # grow towards the input
     hidden, grads = per_layer("relu", normal(3.0))
     assert ratio(hidden) == pytest.approx(3 / np.sqrt(2), rel=0.1)
     assert glued_number(glued, "sym_large_relu_factor") == pytest.approx(ratio(hidden, 1), abs=0.06)
@@ -151,6 +153,7 @@ def test_large_start_trains_fastest_but_generalizes_worse(glued):
     digits = dlopt.data.digits()
     train, val, _ = digits.split([0.1, 0.3, 0.6], seed=0)
     assert (len(train), len(val)) == (180, 539)
+    assert (glued(CHAPTER, "sym_train_size"), glued(CHAPTER, "sym_val_size")) == ("180", "539")
     net = mlp([64, 64, 10], "tanh")
     runs = {}
     for g in [0.1, 1.0, 4.0]:
