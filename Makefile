@@ -89,9 +89,12 @@ refresh: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
 
+# JupyterLab on the learner's working copy lab/ (git-ignored; tools/working_copy.py), never on
+# the tracked notebooks; `make lab EDITION=student` for the edition without solutions.
+EDITION ?= book
 lab: $(STAMP)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check jupyterlab
-	$(BIN)/jupyter lab book
+	$(BIN)/python tools/working_copy.py --edition $(EDITION) --out lab
+	$(BIN)/jupyter lab lab
 
 clean:
 	rm -rf _build .pytest_cache .ruff_cache

@@ -129,6 +129,7 @@ class Explorer(RunFirst, widgets.VBox):
         self.figure, self.sliders, self.panel = figure, sliders, figure.panel
         self.image = widgets.Image(format="png")
         self.status = widgets.Label(READY, layout=widgets.Layout(min_height="1.5em"))
+        self.status.add_class("explorer-status")
         for widget in self.sliders.values():
             widget.observe(self.redraw, names="value")
         controls = widgets.GridBox(

@@ -1,8 +1,7 @@
 """Headless Chromium on the built book: a loopback server, a browser and one visit per page.
 
-Chromium comes from the system (Debian's ``chromium``, installed by ``.ci/run``), driven by
-Playwright's Python package; ``playwright install`` is never needed. Without Chromium the
-browser tests skip with a message, except in CI (``CI=true``), where they fail.
+Chromium comes from the system (Debian's ``chromium``, installed by ``.ci/run``; chromium.py),
+driven by Playwright's Python package.
 """
 
 from __future__ import annotations
@@ -10,14 +9,13 @@ from __future__ import annotations
 import asyncio
 import functools
 import http.server
-import os
 import pathlib
-import shutil
 import subprocess
 import sys
 import threading
 import time
 
+import chromium
 import pytest
 from visiting import SCREENSHOTS, Visit, browse, built_pages
 
@@ -25,41 +23,6 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 HTML = ROOT / "_build" / "html"
 SUMMARY = ROOT / "_build" / "screenshots" / "summary.txt"
 LOADED = time.time()
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-
-
-def find_chromium() -> str | None:
-    """$CHROMIUM when set (a path or a command name), else chromium or chromium-browser on PATH."""
-    names = (
-        [os.environ["CHROMIUM"]] if "CHROMIUM" in os.environ else ["chromium", "chromium-browser"]
-    )
-    for name in names:
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
-
-
-@pytest.fixture(scope="session")
-def chromium_path() -> str:
-    path = find_chromium()
-    if path is None:
-        message = (
-            "browser tests need Chromium: `apt-get install -y chromium` (as .ci/run does) "
-            "or set CHROMIUM=/path/to/chromium"
-        )
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI=true but no Chromium found; {message}")
-        pytest.skip(message)
-    return path
 
 
 @pytest.fixture(scope="session")
@@ -93,9 +56,9 @@ def server(html_dir):
 
 
 @pytest.fixture(scope="session")
-def chromium_launch_options(chromium_path) -> dict:
+def chromium_launch_options() -> dict:
     """Keyword arguments for Playwright's ``chromium.launch``: the system browser, headless."""
-    return {"executable_path": chromium_path, "args": CHROMIUM_FLAGS}
+    return chromium.launch_options()
 
 
 def pytest_terminal_summary(terminalreporter):
