@@ -138,6 +138,7 @@ def test_exercise_2_more_data_turns_later_and_lower(setting, glued):
     assert glued(CHAPTER, "er_ex2_steps") == f"{low * int(np.ceil(len(more) / BATCH)):,}"
     assert glued(CHAPTER, "er_ex2_loss") == f"{losses[low]:.2f}"
     assert glued(CHAPTER, "er_ex2_per_image") == f"{net.size / len(more):.0f}"
+    assert glued(CHAPTER, "er_ex2_rise") == f"{losses[-1] / losses[low] - 1:.0%}"
     # later and lower than with 10% of the images, and still overfitting in the end
     best = int(np.argmin(setting["val_loss"]))
     assert low > best and losses[low] < setting["val_loss"][best] / 2

@@ -41,6 +41,8 @@ def test_steep_tilt_exercise(glued):
     assert f"{roots[2]:.3f}" == glued(CHAPTER, "lg_ex2_shallow")
     ends = np.array([_gd_1d(x0, 1.5) for x0 in np.linspace(-2, 2, 41)])
     assert np.mean(ends > 0.5) == pytest.approx(15 / 41)
+    assert f"{np.sum(ends > 0.5)}" == glued(CHAPTER, "lg_ex2_count")
+    assert f"{np.mean(ends > 0.5):.0%}" == glued(CHAPTER, "lg_ex2_fraction")
     # the largest tilt with two wells: the cubic a x^3 + c x + d = 4x^3 - 4x + tau has three real
     # roots while its discriminant -4 a c^3 - 27 a^2 d^2 = 1024 - 432 tau^2 is positive
     limit = np.sqrt(1024 / 432)
