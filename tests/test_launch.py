@@ -15,8 +15,10 @@ Binder builds from binder/: the pinned requirements, Python 3.11, and dlopt from
 
 import importlib.util
 import json
+import os
 import pathlib
 import shutil
+import subprocess
 import sys
 
 import pytest
@@ -125,3 +127,24 @@ def test_the_test_venv_is_built_as_binder_builds_its_image():
     assert "-r binder/requirements.txt" in recipe
     assert "bash binder/postBuild" in recipe
     assert "-r requirements.txt" not in recipe.replace("binder/requirements.txt", "")
+
+
+def test_binder_start_turns_its_clone_into_a_working_copy_then_starts_the_server(tmp_path):
+    """binder/start (run by repo2docker as each container starts) makes book/ a live copy."""
+    shutil.copytree(ROOT / "book", tmp_path / "book", ignore=shutil.ignore_patterns("_build"))
+    shutil.copytree(ROOT / "tools", tmp_path / "tools")
+    (tmp_path / "jupyter").mkdir()
+    env = {
+        **os.environ,
+        "PATH": f"{pathlib.Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "JUPYTER_DATA_DIR": str(tmp_path / "jupyter"),
+    }
+    started = subprocess.run(
+        ["bash", str(ROOT / "binder" / "start"), "echo", "server started"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert started.stdout.strip().endswith("server started")
+    chapter = json.loads((tmp_path / "book" / "part3" / "momentum.ipynb").read_text())
+    prose = "".join("".join(c["source"]) for c in chapter["cells"] if c["cell_type"] == "markdown")
+    assert "{glue:text}" not in prose and "**Figure 1.**" in prose
+    assert "widgets" not in chapter["metadata"]

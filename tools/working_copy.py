@@ -21,7 +21,11 @@ opens a copy instead: ``lab/`` (git-ignored), with the same layout as ``book/``.
 - Every notebook written is signed as trusted (``nbformat.sign``): JupyterLab runs the
   scripts of trusted outputs only, and the static slider figures are such scripts.
 
-Usage: ``python tools/working_copy.py [--edition book|student] [--book book] [--out lab]``.
+Binder opens the notebooks of its own disposable clone: ``binder/start`` turns them into
+such a copy in place (``--out book --replace``) when the container starts.
+
+Usage: ``python tools/working_copy.py [--edition book|student] [--book book] [--out lab]
+[--replace]``.
 """
 
 from __future__ import annotations
@@ -84,16 +88,19 @@ def _figure(numbers: dict[str, int], name: str) -> str:
     return f"Figure {numbers[name]}" if name in numbers else f"{{numref}}`{name}`"
 
 
-def build(book, out, edition="book", notary: NotebookNotary | None = None) -> list[pathlib.Path]:
-    """Write each notebook of the folder ``book`` missing from the folder ``out`` there,
-    trusted by ``notary`` (the user's Jupyter trust database by default); return those written."""
+def build(
+    book, out, edition="book", notary: NotebookNotary | None = None, replace=False
+) -> list[pathlib.Path]:
+    """Write each notebook of the folder ``book`` missing from the folder ``out`` there (every
+    one if ``replace``), trusted by ``notary`` (the user's Jupyter trust database by default);
+    return those written."""
     if edition not in EDITIONS:
         raise ValueError(f"edition must be one of {EDITIONS}, got edition={edition!r}")
     checks = student_edition.checks_of(book / "instructors.md")
     notary, written = notary or NotebookNotary(), []
     for path in student_edition.notebooks(book):
         target = out / path.relative_to(book)
-        if target.exists():
+        if target.exists() and not replace:
             continue
         nb = nbformat.read(path, as_version=4)
         values = glued(nb)  # the student edition drops the outputs after its first exercise
@@ -112,8 +119,12 @@ def main(argv=None) -> int:
     parser.add_argument("--edition", choices=EDITIONS, default="book")
     parser.add_argument("--book", type=pathlib.Path, default=pathlib.Path("book"))
     parser.add_argument("--out", type=pathlib.Path, default=pathlib.Path("lab"))
+    parser.add_argument(
+        "--replace", action="store_true",
+        help="rewrite notebooks already there (binder/start, on Binder's disposable clone)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
-    written = build(args.book, args.out, args.edition)
+    written = build(args.book, args.out, args.edition, replace=args.replace)
     kept = len(student_edition.notebooks(args.out)) - len(written)
     print(f"{args.out}/: {len(written)} notebooks written ({args.edition} edition), {kept} kept")
     return 0

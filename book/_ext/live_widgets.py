@@ -32,7 +32,7 @@ def _launch_links(app, docname: str) -> list[tuple[str, str]]:
     links = []
     if launch.get("binderhub_url"):
         binder = launch["binderhub_url"].rstrip("/")
-        links.append(("Binder", f"{binder}/v2/gh/{slug}/{branch}?urlpath=tree/{path}"))
+        links.append(("Binder", f"{binder}/v2/gh/{slug}/{branch}?urlpath=lab/tree/{path}"))
     if launch.get("colab_url"):
         colab = launch["colab_url"].rstrip("/")
         links.append(("Colab", f"{colab}/github/{slug}/blob/{branch}/{path}"))

@@ -110,7 +110,7 @@ def test_notebook_pages_have_launch_buttons_to_their_notebook(visits):
     for page in notebook_pages:
         notebook = pathlib.PurePosixPath(page).with_suffix(".ipynb")
         expected = {
-            f"https://mybinder.org/v2/gh/{repo}/{branch}?urlpath=tree/{notebook}",
+            f"https://mybinder.org/v2/gh/{repo}/{branch}?urlpath=lab/tree/{notebook}",
             f"https://colab.research.google.com/github/{repo}/blob/{branch}/{notebook}",
         }
         assert expected <= set(visits[page].report["launchLinks"]), page
