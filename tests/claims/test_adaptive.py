@@ -67,10 +67,20 @@ def test_badly_scaled_valley(glued):
     assert abs(_run(grad, THETA0, 50, "sgd", 0.0201)[50, 1]) > 1
     np.testing.assert_allclose(_run(grad, THETA0, 1, "sgd", 0.02)[1], [0.98, -1.0])
     assert f"{value(THETA0):.1f}" == glued("part3/adaptive", "ada_J0")
-    for method, lr in [("sgd", 2 / 101), ("adagrad", 0.5), ("rmsprop", 0.005), ("adam", 0.05)]:
+    for method, lr in [("sgd", 2 / 101), ("adagrad", 0.5), ("adam", 0.05)]:
         final = value(_run(grad, THETA0, 300, method, lr)[300])
         key = "gd" if method == "sgd" else method
         assert _tens(final) == glued("part3/adaptive", f"ada_{key}_J300"), method
+    # RMSProp plunges near step 275, then its step eps g / sqrt(delta) = 5 g (r << delta) throws
+    # it out again; from step 400 on it jumps back and forth across the minimum
+    rms_path = _run(grad, THETA0, 1000, "rmsprop", 0.005)
+    rms = np.array([value(th) for th in rms_path])
+    assert 250 < np.argmin(rms[:301]) < 300 and rms[:301].min() < 1e-35
+    assert 0.005 / math.sqrt(1e-6) == pytest.approx(5) and 5 > 2 / 1  # unstable even for lambda 1
+    assert np.all((rms[400:] > 2.5e-4) & (rms[400:] < 4e-4))
+    assert np.all(np.sign(rms_path[400:-1]) == -np.sign(rms_path[401:]))  # across the minimum
+    assert _tens(np.median(rms[500:])) == glued("part3/adaptive", "ada_rmsprop_settled")
+    assert rms[500:].min() > 0.9 * value(_run(grad, THETA0, 300, "sgd", 2 / 101)[300])
     # the first AdaGrad step is about -eps * sign(g): the same length on both axes
     first = _run(grad, THETA0, 1, "adagrad", 0.5)[1] - THETA0
     np.testing.assert_allclose(first, [-0.5, -0.5], rtol=1e-6)

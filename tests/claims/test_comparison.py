@@ -347,9 +347,16 @@ def test_predicted_steps_of_exercise_1(glued):
     for kappa, n_gd, n_hb in zip((10, 100, 1000), gd_steps, hb_steps, strict=True):
         assert glued("part3/comparison", f"cmp_ex1_gd_k{kappa}") == str(n_gd)
         assert glued("part3/comparison", f"cmp_ex1_hb_k{kappa}") == str(n_hb)
-    for kappa in (10, 1000):
+    for kappa in (10, 100, 1000):
         alpha = ((math.sqrt(kappa) - 1) / (math.sqrt(kappa) + 1)) ** 2
         assert glued("part3/comparison", f"cmp_alpha_k{kappa}") == f"{alpha:.2f}"
+        # the grid's alpha = 0.5 or 0.9 misses the ideal at 10 and 100, not at 1000
+        miss = min(abs(alpha - 0.5), abs(alpha - 0.9))
+        assert miss > 0.15 if kappa < 1000 else miss < 0.03
+    # at kappa = 1000 the tuned heavy ball needs not many more steps than predicted
+    tuned = quadratic_count(1000.0, lambda grad: heavy_ball(grad, 10**-2.5, 0.9, False), 4000)
+    assert str(tuned) == glued("part3/comparison", "cmp_momentum_k1000")
+    assert hb_steps[2] < tuned < 1.2 * hb_steps[2]
 
 
 def test_network_results_by_plain_fit(glued):
@@ -358,6 +365,9 @@ def test_network_results_by_plain_fit(glued):
     assert (len(train), len(validation)) == (1078, 360)
     net = dlopt.nn.mlp([64, 32, 10], activation="tanh")
     assert net.size == 64 * 32 + 32 + 32 * 10 + 10 == 2410
+    assert glued("part3/comparison", "cmp_net_params") == "2,410"
+    assert glued("part3/comparison", "cmp_net_n_train") == "1,078"
+    assert glued("part3/comparison", "cmp_net_n_valid") == "360"
     args = {"epochs": 5, "batch_size": 64, "seed": 0, "validation": validation}
     results = {
         name: dlopt.fit(net, opt, train, **args).extras

@@ -168,6 +168,22 @@ def test_too_much_momentum_spirals(valley, glued):
     assert str(rises) == glued("part3/momentum", "mom_rises")
 
 
+def test_a_smaller_eps_does_not_cure_too_much_momentum(glued):
+    # with alpha = 0.99 kept, no eps makes the slow direction (lambda = 1) faster than sqrt(alpha)
+    alpha = 0.99
+    grid = np.geomspace(1e-7, EPS_STAR, 2000)
+    radii = np.array([_radius(eps, alpha, 1.0) for eps in grid])
+    assert np.all(radii >= math.sqrt(alpha) - 1e-12)
+    assert f"{math.sqrt(alpha):.3f}" == "0.995"
+    # the largest eps with real roots there, found on the grid from the discriminant
+    real = grid[(1 + alpha - grid) ** 2 >= 4 * alpha]
+    largest = real.max()
+    assert 2.4e-5 < largest < 2.6e-5  # (1 - sqrt(0.99))^2 = 2.5e-5
+    ratio = EPS_STAR / largest
+    assert 1250 < ratio < 1350  # about 1300 times smaller than eps*
+    assert glued("part3/momentum", "mom_heavy_eps_ratio") == "1,300"
+
+
 def test_exercise_numbers(glued):
     # terminal velocity 0.2 reached to 99% at step 44: a velocity loop on the gradient (0, -2)
     v, k = np.zeros(2), 0

@@ -188,3 +188,21 @@ def test_static_slider_frames(glued):
     assert _tens(final[0.99]) == glued("part3/nesterov", "nes_frame_099_loss")
     assert final[0.0] > 0.01 and final[0.5] > 0.01  # creeping
     assert final[0.9] < final[0.95] < final[0.97] < final[0.99]
+
+
+def test_flat_direction_is_just_past_critical_damping_at_alpha_0_9():
+    # Nesterov along lambda = 1 at eps = 0.005: roots of z^2 - (1 + a)(1 - eps) z + a(1 - eps)
+    def roots(alpha):
+        p, q = (1 + alpha) * (1 - 0.005), alpha * (1 - 0.005)
+        d = cmath.sqrt(p * p - 4 * q)
+        return (p + d) / 2, (p - d) / 2
+
+    assert all(r.imag == 0 for r in roots(0.8))  # still real at 0.8
+    assert all(r.imag != 0 for r in roots(0.9))  # just complex at 0.9
+    alphas = np.linspace(0.5, 0.99, 4901)
+    modulus = np.array([max(abs(r) for r in roots(a)) for a in alphas])
+    best = alphas[np.argmin(modulus)]
+    assert 0.85 < best < 0.9  # the smallest modulus: critical damping, just below 0.9
+    assert np.all(np.diff(modulus[alphas >= best]) > 0)  # beyond it, sqrt(a(1 - eps)) grows
+    radius = dict(zip(alphas.round(4), modulus, strict=True))
+    assert radius[0.9] < radius[0.8] and radius[0.9] < radius[0.95]
