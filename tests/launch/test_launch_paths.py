@@ -22,14 +22,16 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 CHAPTER = ROOT / "book" / "part3" / "conventions.ipynb"
 # What Colab ships that matters here (plus nbclient, which runs the notebook like Jupyter).
-COLAB = ["numpy", "matplotlib", "ipywidgets", "ipykernel", "nbclient", "nbformat"]
+# Colab's pip is recent; the pip a venv starts with (23.2) refuses the test's git+file:// URL.
+COLAB = ["pip>=24", "numpy", "matplotlib", "ipywidgets", "ipykernel", "nbclient", "nbformat"]
 RUNNER = """
 import sys, nbformat
 from nbclient import NotebookClient
 nb = nbformat.read(sys.argv[1], as_version=4)
 nb.cells.append(nbformat.v4.new_code_cell("import dlopt; print('DLOPT', dlopt.__file__)"))
-client = NotebookClient(nb, kernel_name="python3", timeout=300)
-client.execute(resources={"metadata": {"path": "."}})
+here = {"metadata": {"path": "."}}
+client = NotebookClient(nb, kernel_name="python3", timeout=300, resources=here)
+client.execute()
 print("".join(o.get("text", "") for o in nb.cells[-1].outputs))
 """
 
