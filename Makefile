@@ -21,12 +21,16 @@ setup: $(STAMP)
 
 # The venv is built exactly as Binder builds its image (binder/requirements.txt, then
 # binder/postBuild), so nbval executing every notebook here also proves the Binder path.
-$(STAMP): requirements.txt binder/requirements.txt binder/postBuild pyproject.toml tests/browser/package-lock.json
+$(STAMP): requirements.txt binder/requirements.txt binder/postBuild pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r binder/requirements.txt
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash binder/postBuild
-	npm ci --silent --no-audit --no-fund --prefix tests/browser  # axe-core for the audit
 	touch $@
+
+# axe-core for the accessibility audit (npm; only the tests need it, not the book or make lab).
+AXE := tests/browser/node_modules/.package-lock.json
+$(AXE): tests/browser/package-lock.json
+	npm ci --silent --no-audit --no-fund --prefix tests/browser
 
 book: $(STAMP)
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
@@ -54,7 +58,7 @@ NUMBERS := $(BIN)/python -m pytest -n 2 --dist loadfile -p no:cacheprovider $(PA
 # Every test: lint, the book built with warnings as errors, unit tests and the built pages in
 # headless Chromium (tests/browser; they skip without Chromium unless CI=true), then the numbers
 # under every configuration of the matrix.
-test: lint book
+test: lint book $(AXE)
 	$(BIN)/python -m pytest -n 2 --dist loadfile -p no:cacheprovider tests --ignore=tests/claims --ignore=tests/launch
 	$(BIN)/python tools/portability.py -- $(NUMBERS)
 	$(MAKE) launch
@@ -68,7 +72,7 @@ unit: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile tests --ignore=tests/browser --ignore=tests/claims --ignore=tests/launch
 
 # The rendered book in headless Chromium; screenshots of key pages go to _build/screenshots/.
-browser: book
+browser: book $(AXE)
 	$(BIN)/python -m pytest -p no:cacheprovider tests/browser
 
 # nbval and the claim tests on this machine as found (no matrix): the quick check while writing.
@@ -89,12 +93,12 @@ refresh: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
 
-# JupyterLab on the learner's working copy lab/ (git-ignored; tools/working_copy.py), never on
-# the tracked notebooks; `make lab EDITION=student` for the edition without solutions.
+# JupyterLab on the learner's working copy lab/book/ (git-ignored; tools/working_copy.py), never
+# on the tracked notebooks; `make lab EDITION=student` opens lab/student/, without solutions.
 EDITION ?= book
 lab: $(STAMP)
-	$(BIN)/python tools/working_copy.py --edition $(EDITION) --out lab
-	$(BIN)/jupyter lab lab
+	$(BIN)/python tools/working_copy.py --edition $(EDITION) --out lab/$(EDITION)
+	$(BIN)/jupyter lab lab/$(EDITION)
 
 clean:
 	rm -rf _build .pytest_cache .ruff_cache
@@ -104,4 +108,4 @@ clean:
 .PHONY: student
 student: $(STAMP)
 	rm -rf student
-	$(BIN)/python tools/student_edition.py --book book --out student
+	$(BIN)/python tools/working_copy.py --edition student --out student

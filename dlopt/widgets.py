@@ -91,7 +91,7 @@ def _slidable(value) -> bool:
 
 NOT_RUNNING = (
     "Interactive explorer: its sliders appear once the notebook's cells have run in a live "
-    "kernel (Run > Run All Cells). The slider figure below works without running anything."
+    "kernel (Run > Run All Cells)."
 )
 """What an explorer's stored output says where no kernel has run it (its text/plain)."""
 
@@ -142,11 +142,16 @@ class Explorer(RunFirst, widgets.VBox):
         """Show the figure for the slider values and refresh the picture."""
         self.status.value = COMPUTING
         try:
+            self._draw()
+        finally:  # whatever went wrong, the status does not say "Computing…" for ever
+            self.status.value = READY
+
+    def _draw(self) -> None:
+        try:
             self.figure.show({name: widget.value for name, widget in self.sliders.items()})
         except (ValueError, TypeError, FloatingPointError) as error:
             self.panel.title.set_text(str(error))
         self.image.value = self.panel.png()
-        self.status.value = READY
 
 
 def explore(

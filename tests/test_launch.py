@@ -133,6 +133,7 @@ def test_binder_start_turns_its_clone_into_a_working_copy_then_starts_the_server
     """binder/start (run by repo2docker as each container starts) makes book/ a live copy."""
     shutil.copytree(ROOT / "book", tmp_path / "book", ignore=shutil.ignore_patterns("_build"))
     shutil.copytree(ROOT / "tools", tmp_path / "tools")
+    shutil.copy(ROOT / "_toc.yml", tmp_path / "_toc.yml")
     (tmp_path / "jupyter").mkdir()
     env = {
         **os.environ,
@@ -146,5 +147,5 @@ def test_binder_start_turns_its_clone_into_a_working_copy_then_starts_the_server
     assert started.stdout.strip().endswith("server started")
     chapter = json.loads((tmp_path / "book" / "part3" / "momentum.ipynb").read_text())
     prose = "".join("".join(c["source"]) for c in chapter["cells"] if c["cell_type"] == "markdown")
-    assert "{glue:text}" not in prose and "**Figure 1.**" in prose
+    assert "{glue:text}" not in prose and "**Fig. 11.1.**" in prose
     assert "widgets" not in chapter["metadata"]

@@ -1,4 +1,6 @@
-"""tools/working_copy.py: the learner's copy that `make lab` opens (tests/launch drives it live)."""
+"""tools/working_copy.py: the learner's copy that `make lab` opens (tests/launch drives it live).
+
+What it writes into the text is tested in test_live_text.py."""
 
 from __future__ import annotations
 
@@ -25,40 +27,13 @@ def trust_database(where: pathlib.Path) -> NotebookNotary:
     return NotebookNotary(data_dir=str(where))
 
 
-def cell(source, kind="code", **metadata):
-    make = nbformat.v4.new_code_cell if kind == "code" else nbformat.v4.new_markdown_cell
-    return make(source, metadata=metadata)
-
-
-def test_glue_and_figure_references_resolve_and_each_figure_gets_a_caption_cell():
-    record = {"application/papermill.record/text/plain": "'0.033'"}
-    glued = nbformat.v4.new_output(
-        "display_data", data=record, metadata={"scrapbook": {"name": "rate"}}
-    )
-    caption = "The path at rate $\\epsilon$."
-    figure = {"mystnb": {"figure": {"name": "fig-path", "caption": caption}}}
-    nb = nbformat.v4.new_notebook(cells=[
-        cell("glue('rate', '0.033')"),
-        cell("plot()", **figure),
-        cell("The best rate is {glue:text}`rate`; {numref}`fig-path` shows it.", "markdown"),
-        cell("{numref}`fig-elsewhere` is on another page.", "markdown"),
-    ])  # fmt: skip
-    nb.cells[0].outputs = [glued]
-    live = working_copy.live_notebook(nb, working_copy.glued(nb))
-    texts = [c.source for c in live.cells if c.cell_type == "markdown"]
-    assert texts == [
-        "**Figure 1.** The path at rate $\\epsilon$.",
-        "The best rate is 0.033; Figure 1 shows it.",
-        "{numref}`fig-elsewhere` is on another page.",  # left as written, not guessed
-    ]
-    assert live.cells[2].metadata["tags"] == ["caption"]  # right below its figure
-
-
 def test_the_copy_is_trusted_explorers_say_run_first_and_learners_edits_are_kept(tmp_path):
     book, out = tmp_path / "book", tmp_path / "lab"
     (book / "part3").mkdir(parents=True)
     shutil.copy(ROOT / "book" / CHAPTER, book / CHAPTER)
     shutil.copy(ROOT / "book" / "instructors.md", book / "instructors.md")
+    shutil.copy(ROOT / "book" / "references.bib", book / "references.bib")
+    shutil.copytree(ROOT / "dlopt", tmp_path / "dlopt")  # what the chapter includes
     notary = trust_database(tmp_path / "jupyter")
     written = working_copy.build(book, out, notary=notary)
     assert written == [out / CHAPTER]
@@ -71,7 +46,9 @@ def test_the_copy_is_trusted_explorers_say_run_first_and_learners_edits_are_kept
     )
     assert [o["data"]["text/plain"] for c in explorers for o in c.outputs] == [NOT_RUNNING]
     prose = "".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    assert "{glue:text}" not in prose and "{numref}" not in prose
+    for role in ("{glue:text}", "{numref}", "{literalinclude}", "{cite:"):
+        assert role not in prose  # no _toc.yml here: figures are numbered 1, 2, ...
+    assert "**Fig. 1.**" in prose and "def step(self" in prose
     (out / CHAPTER).write_text("a learner's edit")
     assert working_copy.build(book, out, notary=notary) == []  # kept as the learner left it
     assert (out / CHAPTER).read_text() == "a learner's edit"
