@@ -257,6 +257,16 @@ def test_the_instructor_page_has_one_row_for_every_exercise_and_no_other():
         assert chapter == in_book[label], f"{label} is in {in_book[label]}, not {chapter}"
         for name in re.findall(r"`dlopt\.check\.(\w+)`", checked):
             assert callable(getattr(check, name, None)), f"{label}: no dlopt.check.{name}"
+            solution = solution_text(ROOT / "book" / f"{chapter}.ipynb", label)
+            assert f"check.{name}(" in solution, f"{label}: its solution never calls {name}"
+
+
+def solution_text(path, label) -> str:
+    """Everything between the solution markers of exercise ``label`` (prose and code)."""
+    cells = json.loads(path.read_text())["cells"]
+    text = "\n".join("".join(c["source"]) for c in cells)
+    start = text.index(f"{{solution-start}} {label}")
+    return text[start : text.index("{solution-end}", start)]
 
 
 def test_a_stub_names_the_check_the_instructor_table_gives():
@@ -270,3 +280,5 @@ def test_a_stub_names_the_check_the_instructor_table_gives():
     assert tool.checks_of(ROOT / "book" / "instructors.md")["ex-momentum-1"] == (
         "dlopt.check.momentum_run"
     )
+    # one part of the book alone still finds the book's instructor page
+    assert tool.checks_for(ROOT / "book" / "part3")["ex-momentum-1"] == "dlopt.check.momentum_run"

@@ -173,9 +173,18 @@ def checks_of(page: pathlib.Path) -> dict[str, str]:
     return dict(TABLE_ROW.findall(page.read_text())) if page.exists() else {}
 
 
+def checks_for(book: pathlib.Path) -> dict[str, str]:
+    """:func:`checks_of` the instructor page of ``book``, or of the book that ``book`` is a
+    folder of (``--book book/part3`` reads ``book/instructors.md``)."""
+    for folder in [book, *pathlib.Path(book).resolve().parents]:
+        if (folder / "instructors.md").exists():
+            return checks_of(folder / "instructors.md")
+    return {}
+
+
 def build(book: pathlib.Path, out: pathlib.Path) -> list[pathlib.Path]:
     """Write the student edition of every notebook under ``book`` to the same path under ``out``."""
-    written, checks = [], checks_of(book / "instructors.md")
+    written, checks = [], checks_for(book)
     for path in notebooks(book):
         target = out / path.relative_to(book)
         target.parent.mkdir(parents=True, exist_ok=True)

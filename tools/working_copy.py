@@ -48,7 +48,7 @@ def build(
     if edition not in EDITIONS:
         raise ValueError(f"edition must be one of {EDITIONS}, got edition={edition!r}")
     book = pathlib.Path(book)
-    checks = student_edition.checks_of(book / "instructors.md")
+    checks = student_edition.checks_for(book)
     toc, bib = book.parent / "_toc.yml", book / "references.bib"
     chapters = live_text.chapter_numbers(toc) if toc.exists() else {}
     entries = live_text.bibliography(bib) if bib.exists() else {}
