@@ -1,25 +1,19 @@
 """What the claim tests share: the numbers a chapter glues into its prose."""
 
-import ast
-import json
 import pathlib
+import sys
 
+import nbformat
 import pytest
 
-BOOK = pathlib.Path(__file__).resolve().parents[2] / "book"
-GLUE = "application/papermill.record/text/plain"
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
+from live_text import glued as glued_in  # noqa: E402  (the one reader of glue records)
 
 
 def glued_values(chapter):
     """Every value ``chapter`` (e.g. ``"part3/newton"``) glues, from its stored outputs."""
-    notebook = json.loads((BOOK / f"{chapter}.ipynb").read_text())
-    values = {}
-    for cell in notebook["cells"]:
-        for output in cell.get("outputs", []):
-            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
-            if name is not None and GLUE in output.get("data", {}):
-                values[name] = ast.literal_eval(output["data"][GLUE])
-    return values
+    return glued_in(nbformat.read(ROOT / "book" / f"{chapter}.ipynb", as_version=4))
 
 
 @pytest.fixture

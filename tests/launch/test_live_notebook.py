@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import pathlib
-import re
 import secrets
 import socket
 import statistics
@@ -24,7 +23,10 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
+sys.path.insert(0, str(ROOT / "tools"))
 import chromium  # noqa: E402
+import live_text  # noqa: E402
+import nbformat  # noqa: E402
 
 from dlopt.widgets import COMPUTING, NOT_RUNNING  # noqa: E402
 
@@ -144,9 +146,7 @@ def test_a_chapter_opens_runs_and_its_explorer_redraws_on_a_key_press(lab):
 
 def glue_names() -> set[str]:
     """The names the chapter glues, which must not show through in the live prose."""
-    cells = json.loads((ROOT / "book" / CHAPTER).read_text())["cells"]
-    code = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
-    return set(re.findall(r'glue\("(\w+)"', code))
+    return set(live_text.glued(nbformat.read(ROOT / "book" / CHAPTER, as_version=4)))
 
 
 def move_and_time(page, explorer) -> float:
