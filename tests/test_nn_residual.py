@@ -3,8 +3,7 @@
 import numpy as np
 import pytest
 
-from dlopt.meta import BatchNorm
-from dlopt.nn import Dense, Network, Residual, Sigmoid, Tanh, gradient_check, mlp
+from dlopt.nn import BatchNorm, Dense, Network, Residual, Sigmoid, Tanh, gradient_check, mlp
 
 TOL = 1e-6
 

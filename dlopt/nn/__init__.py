@@ -4,13 +4,14 @@ A two-layer perceptron for the 8×8 digits is ``net = mlp([64, 32, 10])``;
 ``theta = net.init(rng=0)`` draws its parameters, and ``net.objective(X, y)``
 is its mean loss on the minibatch (X, y) as an objective of θ, like any other.
 
-Layers (:mod:`dlopt.nn.layers`), losses (:mod:`dlopt.nn.losses`), the
-network and its minibatch objective (:mod:`dlopt.nn.network`), a vanilla
-recurrent network (:mod:`dlopt.nn.rnn`), a residual block
-(:mod:`dlopt.nn.residual`), the gradient check (:mod:`dlopt.nn.gradcheck`)
-and per-example gradients (:mod:`dlopt.nn.per_example`).
+Layers (:mod:`dlopt.nn.layers`), batch normalization (:mod:`dlopt.nn.batchnorm`),
+losses (:mod:`dlopt.nn.losses`), the network and its minibatch objective
+(:mod:`dlopt.nn.network`), a vanilla recurrent network (:mod:`dlopt.nn.rnn`),
+a residual block (:mod:`dlopt.nn.residual`), the gradient check
+(:mod:`dlopt.nn.gradcheck`) and per-example gradients (:mod:`dlopt.nn.per_example`).
 """
 
+from dlopt.nn.batchnorm import BatchNorm
 from dlopt.nn.gradcheck import gradient_check, numerical_gradient
 from dlopt.nn.layers import Activation, Dense, Identity, Layer, ReLU, Sigmoid, Tanh
 from dlopt.nn.losses import Loss, MeanSquaredError, SoftmaxCrossEntropy, log_softmax, softmax
@@ -22,6 +23,7 @@ from dlopt.nn.rnn import RNN, Recurrent
 __all__ = [
     "RNN",
     "Activation",
+    "BatchNorm",
     "Dense",
     "Identity",
     "Layer",

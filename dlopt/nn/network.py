@@ -20,6 +20,7 @@ import itertools
 import numpy as np
 
 from dlopt import _checks
+from dlopt.nn import batchnorm as _batchnorm
 from dlopt.nn import layers as _layers
 from dlopt.nn import losses as _losses
 from dlopt.nn import residual as _residual
@@ -187,7 +188,7 @@ def mlp(
     or the predictions of the squared error. ``activation`` is one of
     ``"tanh"``, ``"relu"``, ``"sigmoid"``, ``"identity"``.
 
-    ``batch_norm=True`` puts a :class:`dlopt.meta.BatchNorm` between each hidden
+    ``batch_norm=True`` puts a :class:`dlopt.nn.BatchNorm` between each hidden
     affine map and its activation (Dense, BatchNorm, activation); a dict instead
     of True holds the layer's options, e.g. ``{"momentum": 0.99}``.
     ``residual=True`` makes every hidden layer after the first whose width equals
@@ -209,15 +210,13 @@ def mlp(
         raise TypeError(f"batch_norm must be a bool or a dict of options, got {batch_norm!r}")
     if norm is not None and residual:
         raise ValueError("batch_norm and residual cannot be combined: Residual has no batch norm")
-    from dlopt.meta.batchnorm import BatchNorm  # here: dlopt.meta imports dlopt.nn
-
     act = _layers.activation(activation)  # stateless, so one instance serves every position
     layers = []
     for i, (n_in, n_out) in enumerate(itertools.pairwise(sizes[:-1])):
         if residual and i > 0 and n_in == n_out:
             layers.append(_residual.Residual(n_out, activation))
         else:
-            normed = [BatchNorm(n_out, **norm)] if norm is not None else []
+            normed = [_batchnorm.BatchNorm(n_out, **norm)] if norm is not None else []
             layers += [_layers.Dense(n_in, n_out), *normed, act]
     if residual and not any(isinstance(layer, _residual.Residual) for layer in layers):
         raise ValueError(

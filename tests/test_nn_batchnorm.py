@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from dlopt.meta import BatchNorm
-from dlopt.nn import Dense, Network, Tanh, gradient_check
+import dlopt.meta
+from dlopt.nn import BatchNorm, Dense, Network, Tanh, gradient_check
 
 
 def params(gamma, beta):
@@ -117,3 +117,7 @@ def test_bad_arguments_raise():
         bn.forward(params(np.ones(3), np.zeros(3)), np.ones((4, 2)))
     with pytest.raises(ValueError, match="m >= 2, got m=1"):
         bn.forward(params(np.ones(3), np.zeros(3)), np.ones((1, 3)))
+
+
+def test_the_chapter_imports_the_same_layer_from_dlopt_meta():
+    assert dlopt.meta.BatchNorm is BatchNorm
