@@ -65,6 +65,20 @@ def finite_scalar(name: str, value: float) -> float:
     return value
 
 
+def checked_hessian(objective, theta) -> np.ndarray:
+    """Ask ``objective`` for ∇²J(θ) and check that it is a finite symmetric (d, d) matrix."""
+    if not callable(getattr(objective, "hessian", None)):
+        raise TypeError(
+            f"{type(objective).__name__} has no hessian(theta) method: a second-order "
+            "method needs the Hessian (use a first-order optimizer, or an objective that has one)"
+        )
+    d = np.size(theta)
+    H = finite_array("hessian", np.asarray(objective.hessian(theta), dtype=float), (d, d))
+    if not np.allclose(H, H.T, rtol=1e-10, atol=1e-12):
+        raise ValueError("hessian must be symmetric (H == H.T)")
+    return H
+
+
 def generator(rng) -> np.random.Generator:
     """``rng`` itself if it is a ``np.random.Generator``, ``np.random.default_rng(rng)`` if
     it is an integer seed. Anything else (``None`` included: an unseeded draw would

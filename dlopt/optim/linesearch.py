@@ -29,7 +29,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from dlopt import _checks
-from dlopt.optim.newton import checked_hessian
 
 #: Sufficient-decrease constant: the step must achieve at least this fraction
 #: of the decrease the tangent line promises.
@@ -227,7 +226,7 @@ def exact(objective, theta, rho, *, g=None, value=None, initial_step=None) -> Li
     searches are called alike, and ignored: the exact step needs no guess.
     Status "not_convex" when ρᵀHρ ≤ 0 (φ has no minimizer along ρ).
     """
-    H = checked_hessian(objective, theta)
+    H = _checks.checked_hessian(objective, theta)
     origin = _start(objective, theta, rho, g, value)
     if not origin.slope < 0:
         return _result(origin, 0, "not_descent")

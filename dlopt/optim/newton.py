@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from dlopt import _checks
+from dlopt._checks import checked_hessian
 from dlopt.optim.base import Optimizer
 
 CURVATURE_FLOOR = 1e-3
@@ -18,20 +19,6 @@ CURVATURE_FLOOR = 1e-3
 relative to the largest |eigenvalue| of H (or 1 if that is smaller)."""
 
 ON_INDEFINITE = ("error", "damp", "pinv", "unmodified")
-
-
-def checked_hessian(objective, theta) -> np.ndarray:
-    """Ask ``objective`` for ∇²J(θ) and check that it is a finite symmetric (d, d) matrix."""
-    if not callable(getattr(objective, "hessian", None)):
-        raise TypeError(
-            f"{type(objective).__name__} has no hessian(theta) method: a second-order "
-            "method needs the Hessian (use a first-order optimizer, or an objective that has one)"
-        )
-    d = np.size(theta)
-    H = _checks.finite_array("hessian", np.asarray(objective.hessian(theta), dtype=float), (d, d))
-    if not np.allclose(H, H.T, rtol=1e-10, atol=1e-12):
-        raise ValueError("hessian must be symmetric (H == H.T)")
-    return H
 
 
 class Newton(Optimizer):
