@@ -23,12 +23,3 @@ def test_pipes_in_literals_roles_and_line_blocks_are_kept():
     escape = load("plain_math_docstrings").escape_pipes
     for line in [":math:`|x|` is the norm", "``a|b|c``", "| a line block |", "a || b"]:
         assert escape(line) == line
-
-
-def test_the_font_awesome_cdn_link_is_recognised():
-    pattern = load("offline_animations").CDN_STYLESHEET
-    link = (
-        '<link rel="stylesheet"\n'
-        'href="https://maxcdn.bootstrapcdn.com/font-awesome/4.4.0/css/font-awesome.min.css">\n'
-    )
-    assert pattern.sub("", link + "<script>") == "<script>"
