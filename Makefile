@@ -55,12 +55,13 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.
 PATHS ?= book tests/claims
 NUMBERS := $(BIN)/python -m pytest -n 2 --dist loadfile -p no:cacheprovider $(PATHS) $(NBVAL)
 
-# Every test: lint, the book built with warnings as errors, unit tests and the built pages in
-# headless Chromium (tests/browser; they skip without Chromium unless CI=true), then the numbers
-# under every configuration of the matrix.
+# Every test: lint, the book built with warnings as errors, then the numbers under every
+# configuration of the matrix; the unit tests and the built pages in headless Chromium
+# (tests/browser; they skip without Chromium unless CI=true) run beside the first configuration's
+# numbers, on the same two workers (--dist loadgroup: work units as tests/conftest.py sets them).
 test: lint book $(AXE)
-	$(BIN)/python -m pytest -n 2 --dist loadfile -p no:cacheprovider tests --ignore=tests/claims --ignore=tests/launch
-	$(BIN)/python tools/portability.py -- $(NUMBERS)
+	$(BIN)/python tools/portability.py --first-also "tests --ignore=tests/launch" -- \
+		$(BIN)/python -m pytest -n 2 --dist loadgroup -p no:cacheprovider book tests/claims $(NBVAL)
 	$(MAKE) launch
 
 # The ways a learner gets dlopt, each in a fresh venv: the built wheel, and Colab's install cell

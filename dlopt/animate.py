@@ -10,6 +10,7 @@ into a player that works on a static page with no kernel.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import re
@@ -110,13 +111,26 @@ def animation_html(animation: FuncAnimation, *, alt: str):
             f"alt must describe the figure for a reader who cannot see it (8 words or more), "
             f"got alt={alt!r}"
         )
-    with mpl.rc_context({"savefig.dpi": "figure", "savefig.bbox": None}):
+    with mpl.rc_context({"savefig.dpi": "figure", "savefig.bbox": None}), _drawn_once(animation):
         page = animation.to_jshtml(default_mode="once")
     page = re.sub(r'<link rel="stylesheet"\s+href="[^"]*font-awesome[^"]*">', "", page)
     page = re.sub(r'<i class="(fa [^"]*)"></i>', lambda m: ICONS.get(m[1], m[0]), page)
     frame_count = page.count("data:image/png;base64")
     name, values = getattr(animation, "slider", ("frame", range(frame_count)))
     return HTML(_labelled(page, alt, name, [_label(v) for v in values]))
+
+
+@contextlib.contextmanager
+def _drawn_once(animation):
+    """Each saved frame drawn once, not twice: matplotlib draws it for the screen
+    (``draw_idle``) and again into the PNG (matplotlib/matplotlib#18785); an Agg canvas
+    off screen has no screen, so its ``draw_idle`` does nothing while the frames are saved."""
+    canvas = animation.panel.figure.canvas
+    canvas.draw_idle = lambda *args, **kwargs: None
+    try:
+        yield
+    finally:
+        del canvas.draw_idle  # the class's draw_idle again
 
 
 def _label(value) -> str:

@@ -5,6 +5,7 @@ ones it promises (names from numpy itself), that a stored digit still matters un
 its sanitizer, and that only outputs without printed numbers escape comparison.
 """
 
+import ast
 import configparser
 import json
 import os
@@ -76,6 +77,24 @@ def test_a_failure_under_one_configuration_fails_the_matrix(capsys):
     printed = capsys.readouterr().out
     assert "portability matrix summary" in printed
     assert code == (1 if X86 else 0)
+
+
+def test_first_also_adds_arguments_under_the_first_configuration_only(tmp_path, capsys):
+    # each run appends its arguments (after the script name) and its OPENBLAS_CORETYPE to a log
+    log = tmp_path / "runs.txt"
+    script = (
+        "import os, sys; open(sys.argv[1], 'a').write("
+        "repr((sys.argv[2:], os.environ.get('OPENBLAS_CORETYPE'))) + '\\n')"
+    )
+    code = portability.main(
+        ["--only", "as-found", "baseline", "--first-also", "tests --ignore=tests/launch",
+         "--", sys.executable, "-c", script, str(log)]
+    )  # fmt: skip
+    runs = [ast.literal_eval(line) for line in log.read_text().splitlines()]
+    assert code == 0
+    assert runs[0][0] == ["tests", "--ignore=tests/launch"]
+    assert [r[0] for r in runs[1:]] == ([[]] if X86 else [])
+    assert [r[1] for r in runs[1:]] == (["Prescott"] if X86 else [])
 
 
 def test_nothing_simulated_is_an_error_not_a_pass(capsys):

@@ -2,8 +2,8 @@
 
 The leak test finds the solutions in the book's notebooks with its own reading of the
 markers (not the tool's), so that a bug in the tool cannot hide its own leak. Executing
-every student notebook costs about as much as nbval over the book; it runs in one xdist
-worker while the other tests use the other.
+every student notebook costs about as much as nbval over the book; each notebook is a work
+unit of its own, so that under `make test` both xdist workers share them.
 """
 
 import importlib.util
@@ -29,7 +29,7 @@ IDS = [str(p.relative_to(ROOT / "book")) for p in NOTEBOOKS]
 MIN_CHARS = 10  # shorter lines ("```", "plt.show()") say nothing about a solution
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def student(tmp_path_factory):
     out = tmp_path_factory.mktemp("student")
     tool.build(ROOT / "book", out)
@@ -215,7 +215,15 @@ def test_every_exercise_is_kept_and_every_solution_stubbed(student, path):
         assert "exercise-stub" in tags, f"{path.name}: solution code but no stub"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+@pytest.mark.parametrize(
+    "path",
+    # each notebook a work unit of its own, so `make test` spreads them over both workers
+    [
+        pytest.param(path, marks=pytest.mark.xdist_group(f"student:{name}"))
+        for path, name in zip(NOTEBOOKS, IDS, strict=True)
+    ],
+    ids=IDS,
+)
 def test_the_student_notebook_runs_top_to_bottom_except_its_stubs(student, path):
     target = student / path.relative_to(ROOT / "book")
     nb = nbformat.read(target, as_version=4)

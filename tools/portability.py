@@ -25,8 +25,13 @@ active targets) equal one that already ran is reported and skipped.
 
 Usage::
 
-    python tools/portability.py [--only NAME ...] [--skip NAME ...] -- COMMAND [ARG ...]
+    python tools/portability.py [--only NAME ...] [--skip NAME ...] [--first-also ARGS]
+                                -- COMMAND [ARG ...]
     python tools/portability.py --describe
+
+``--first-also ARGS`` adds arguments to the command under the first configuration that runs
+only: ``make test`` adds the unit and browser tests there, so they share that run's workers
+instead of leaving one idle in a run of their own.
 
 Exit status: 0 when the command passed under every configuration that ran, 1 when it failed
 under one, 2 when no chosen configuration could be simulated here.
@@ -36,6 +41,7 @@ import argparse
 import json
 import os
 import platform
+import shlex
 import subprocess
 import sys
 import time
@@ -132,8 +138,9 @@ def describe(config):
     return settings or "no override"
 
 
-def run(command, chosen):
-    """Run ``command`` under each chosen configuration; print a summary; return the exit code."""
+def run(command, chosen, first_also=()):
+    """Run ``command`` under each chosen configuration (with ``first_also`` added under the
+    first that runs); print a summary; return the exit code."""
     seen = {}
     rows = []
     for config in chosen:
@@ -148,9 +155,10 @@ def run(command, chosen):
             rows.append((config.name, "skipped", f"same as {seen[actual]}: {actual}", 0.0))
             print(f"    skipped: the same numerics as {seen[actual]}", flush=True)
             continue
+        extra = list(first_also) if not seen else []
         seen[actual] = config.name
         start = time.perf_counter()
-        code = subprocess.run(command, env=config.environment()).returncode
+        code = subprocess.run(command + extra, env=config.environment()).returncode
         rows.append(
             (config.name, "passed" if code == 0 else "FAILED", actual, time.perf_counter() - start)
         )
@@ -169,6 +177,12 @@ def main(argv=None):
     parser.add_argument("--only", nargs="+", choices=ORDER, help="run only these configurations")
     parser.add_argument("--skip", nargs="+", choices=ORDER, default=[], help="leave these out")
     parser.add_argument("--describe", action="store_true", help="print the configurations")
+    parser.add_argument(
+        "--first-also",
+        default="",
+        metavar="ARGS",
+        help="arguments added to the command under the first configuration that runs",
+    )
     parser.add_argument("command", nargs=argparse.REMAINDER, help="-- COMMAND [ARG ...]")
     args = parser.parse_args(argv)
     chosen = [
@@ -188,7 +202,7 @@ def main(argv=None):
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
     if not command:
         parser.error("give the command to run after --")
-    return run(command, chosen)
+    return run(command, chosen, shlex.split(args.first_also))
 
 
 if __name__ == "__main__":
