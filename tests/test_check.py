@@ -331,6 +331,16 @@ def test_whole_runs_pass_and_their_mistakes_are_named(capsys):
     )
 
 
+def test_a_run_wrong_only_at_its_last_iterate_fails():
+    # Rows θ₀, ..., θ₂₀ are all compared: a slip in the final θ₂₀ alone is a wrong run.
+    def last_row_off(objective, theta0, lr, alpha, steps):
+        path = momentum_run(objective, theta0, lr, alpha, steps)
+        path[-1] += 1e-3
+        return path
+
+    fails(check.momentum_run, last_row_off, "momentum_run, case 1", "step 20: your θ differs")
+
+
 def test_dlopt_own_boxes_pass_as_students(capsys):
     from dlopt.optim import SGD, AdaGrad, Adam, Momentum, RMSProp
 

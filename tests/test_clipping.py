@@ -43,6 +43,16 @@ def test_sgd_on_a_clipped_objective_takes_steps_of_at_most_lr_times_v():
     assert objective.value(theta) == Quadratic(100 * np.eye(2)).value(theta)
 
 
+def test_clipped_by_value_clips_each_entry_of_the_wrapped_gradient():
+    # J = ½‖θ‖², ∇J(θ) = θ. Per entry, (10, ½) → (1, ½) with c = 1; norm clipping would
+    # give (10, ½)/‖(10, ½)‖ ≈ (0.9988, 0.0499) instead, so the entries tell the rules apart.
+    objective = Clipped(Quadratic(np.eye(2)), max_value=1)
+    np.testing.assert_array_equal(objective.grad(np.array([10.0, 0.5])), [1.0, 0.5])
+    value, g = objective.value_and_grad(np.array([-10.0, 0.5]))
+    np.testing.assert_array_equal(g, [-1.0, 0.5])
+    assert value == 50.125  # the value is not clipped
+
+
 def test_nesterov_interim_gradient_is_clipped_too():
     objective = Clipped(Quadratic(np.eye(1)), max_value=0.5)
     opt, theta = Nesterov(lr=1.0, alpha=0.5), np.array([10.0])

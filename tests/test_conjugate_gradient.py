@@ -103,6 +103,19 @@ def test_restart_when_the_direction_is_not_a_descent_direction(beta):
     np.testing.assert_array_equal(theta, [4.0])
 
 
+def test_pr_plus_clips_a_negative_beta_to_zero():
+    # J = θ²/2 from 1 with ε = ½: θ₁ = ½, g₁ = ½, β_PR = (½ − 1)·½ / 1 = −¼. The PR direction
+    # ρ = −½ + (−¼)(−1) = −¼ is still a descent direction (no restart), so only PR+'s
+    # max(0, β) turns it into steepest descent, ρ = −g₁ = −½.
+    objective, expected = Quadratic([[1.0]]), {"polak-ribiere": -0.25, "pr+": 0.0}
+    for beta, beta_2 in expected.items():
+        opt = ConjugateGradient(beta, line_search=fixed_step(0.5))
+        theta = opt.step(opt.step(np.array([1.0]), objective), objective)
+        assert opt.state["beta"] == beta_2
+        np.testing.assert_array_equal(opt.state["rho_prev"], [-0.5 + beta_2 * -1.0])
+        np.testing.assert_array_equal(theta, [0.5 + 0.5 * (-0.5 + beta_2 * -1.0)])
+
+
 def test_periodic_restart():
     objective, theta = random_spd_quadratic(5, seed=2)
     opt = ConjugateGradient(line_search="exact", restart_every=2)

@@ -1,5 +1,7 @@
 """dlopt.data: frozen data sets, splits, the minibatch sampler, synthetic sets and the digits."""
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -15,6 +17,9 @@ from dlopt.data import (
     spirals,
     two_moons,
 )
+from dlopt.optim import SGD
+from dlopt.problems import Quadratic
+from dlopt.train import fit
 
 
 def numbered(n):
@@ -69,6 +74,34 @@ def test_minibatches_without_replacement_cover_every_index_once():
     rng = np.random.default_rng(7)
     epoch1, epoch2 = (np.concatenate(list(minibatches(10, 4, rng))) for _ in range(2))
     assert not np.array_equal(epoch1, epoch2)  # a fresh permutation each epoch
+
+
+def test_fit_draws_a_fresh_permutation_of_all_indices_every_epoch():
+    # Row i of X is [i], so the rows a minibatch objective receives are its indices.
+    seen = []
+
+    class Recorder:
+        def init(self, rng):
+            return np.zeros(1)
+
+        def objective(self, X, y):
+            seen.append(X[:, 0].astype(int))
+            return Quadratic(np.eye(1))
+
+        def loss(self, theta, X, y):
+            return 0.0
+
+    n, epochs = 10, 6
+    data = Dataset(np.arange(n)[:, None], np.zeros(n))
+    record = fit(Recorder(), SGD(lr=0.1), data, epochs=epochs, batch_size=4, seed=0)
+    np.testing.assert_array_equal(record.extras["epoch_end"], 3 * np.arange(epochs + 1))
+    orders = [np.concatenate(seen[3 * e : 3 * e + 3]) for e in range(epochs)]
+    for order in orders:
+        np.testing.assert_array_equal(np.sort(order), np.arange(n))  # each index once per epoch
+    for previous, order in itertools.pairwise(orders):
+        assert not np.array_equal(previous, order)  # consecutive epochs in different orders
+    # Six independent draws from the 10! orders are almost surely all distinct.
+    assert len({tuple(order) for order in orders}) == epochs
 
 
 def test_minibatches_with_replacement_draw_independently():

@@ -103,6 +103,25 @@ def test_damp_shifts_the_spectrum_and_descends_at_a_saddle():
     assert saddle.value(new) < saddle.value(theta)
 
 
+def test_damp_mode_starts_from_the_given_damping():
+    # H = [[1, 2], [2, 1]]: eigenvalues 3 on (1, 1) and −1 on (1, −1). At θ = (1, 0),
+    # g = Hθ = (1, 2) = 1.5·(1, 1) − 0.5·(1, −1), so Δθ = −[1.5/(3 + λ)(1, 1) − 0.5/(λ − 1)(1, −1)].
+    indefinite, theta = Quadratic([[1.0, 2.0], [2.0, 1.0]]), np.array([1.0, 0.0])
+
+    def expected(lam):
+        return theta - (1.5 / (3 + lam) * np.array([1, 1]) - 0.5 / (lam - 1) * np.array([1, -1]))
+
+    # damping 2 already makes H + 2I positive definite (eigenvalues 5, 1): λ stays 2.
+    opt = Newton(damping=2.0, on_indefinite="damp")
+    np.testing.assert_allclose(opt.step(theta, indefinite), expected(2.0), rtol=1e-14)
+    assert opt.state["lambda_used"] == 2.0 and opt.state["lambda_min"] == pytest.approx(-1)
+    # damping 0.5 leaves H + 0.5I indefinite (eigenvalues 3.5, −0.5): λ is raised until
+    # the smallest eigenvalue of H + λI is 10⁻³·max|λᵢ(H)| = 0.003, so λ = 1.003.
+    opt = Newton(damping=0.5, on_indefinite="damp")
+    np.testing.assert_allclose(opt.step(theta, indefinite), expected(1.003), rtol=1e-12)
+    assert opt.state["lambda_used"] == pytest.approx(1.003, rel=1e-15)
+
+
 def test_singular_hessian_pinv_gives_the_minimum_norm_step():
     # J = ½(x + y)² − (x + y): H = [[1, 1], [1, 1]] is singular, at 0 g = (−1, −1).
     # HΔθ = (1, 1) means Δx + Δy = 1; the shortest such step is (½, ½).
