@@ -24,16 +24,7 @@ CHAPTER = ROOT / "book" / "part3" / "conventions.ipynb"
 # What Colab ships that matters here (plus nbclient, which runs the notebook like Jupyter).
 # Colab's pip is recent; the pip a venv starts with (23.2) refuses the test's git+file:// URL.
 COLAB = ["pip>=24", "numpy", "matplotlib", "ipywidgets", "ipykernel", "nbclient", "nbformat"]
-RUNNER = """
-import sys, nbformat
-from nbclient import NotebookClient
-nb = nbformat.read(sys.argv[1], as_version=4)
-nb.cells.append(nbformat.v4.new_code_cell("import dlopt; print('DLOPT', dlopt.__file__)"))
-here = {"metadata": {"path": "."}}
-client = NotebookClient(nb, kernel_name="python3", timeout=300, resources=here)
-client.execute()
-print("".join(o.get("text", "") for o in nb.cells[-1].outputs))
-"""
+RUN_NOTEBOOK = ROOT / "tools" / "run_notebook.py"  # run with the fresh venv's python
 
 
 def run(*args, **kwargs):
@@ -58,8 +49,7 @@ def fresh_venv(where, packages):
 
 def execute(python, notebook, cwd):
     """Run ``notebook`` with the kernel of ``python``'s environment; return where dlopt was."""
-    (cwd / "runner.py").write_text(RUNNER)
-    out = run(str(python), "runner.py", str(notebook), cwd=cwd, env=clean_env())
+    out = run(str(python), str(RUN_NOTEBOOK), str(notebook), cwd=cwd, env=clean_env())
     return out.split("DLOPT", 1)[1].strip()
 
 
