@@ -344,22 +344,26 @@ def test_a_run_wrong_only_at_its_last_iterate_fails():
 def test_dlopt_own_boxes_pass_as_students(capsys):
     from dlopt.optim import SGD, AdaGrad, Adam, Momentum, RMSProp
 
-    # a box returns Δθ and updates its state arrays in place
+    # a box returns Δθ and the new state
     def sgd_box(theta, g, lr):
-        return theta + SGD.box(g, epsilon=lr)
+        return theta + SGD.box(g, {}, epsilon=lr)[0]
 
     def momentum_box(theta, v, g, lr, alpha):
-        return theta + Momentum.box(g, v, epsilon=lr, alpha=alpha), v
+        step, state = Momentum.box(g, {"v": v}, epsilon=lr, alpha=alpha)
+        return theta + step, state["v"]
 
     def adagrad_box(theta, r, g, lr, delta):
-        return theta + AdaGrad.box(g, r, epsilon=lr, delta=delta), r
+        step, state = AdaGrad.box(g, {"r": r}, epsilon=lr, delta=delta)
+        return theta + step, state["r"]
 
     def rmsprop_box(theta, r, g, lr, rho, delta):
-        return theta + RMSProp.box(g, r, epsilon=lr, rho=rho, delta=delta), r
+        step, state = RMSProp.box(g, {"r": r}, epsilon=lr, rho=rho, delta=delta)
+        return theta + step, state["r"]
 
     def adam_box(theta, s, r, t, g, lr, rho1, rho2, delta):
-        step = Adam.box(g, s, r, epsilon=lr, rho1=rho1, rho2=rho2, delta=delta, t=t)
-        return theta + step, s, r
+        arguments = {"epsilon": lr, "rho1": rho1, "rho2": rho2, "delta": delta, "t": t}
+        step, state = Adam.box(g, {"s": s, "r": r}, **arguments)
+        return theta + step, state["s"], state["r"]
 
     check.sgd_step(sgd_box)
     check.momentum_step(momentum_box)

@@ -54,14 +54,14 @@ def test_glue_and_figure_references_resolve_and_each_figure_gets_a_caption_cell(
 def test_included_code_is_written_into_the_text_from_the_source_file():
     directive = (
         "The box:\n\n```{literalinclude} ../../dlopt/optim/momentum.py\n:language: python\n"
-        ":pyobject: Momentum.step\n```\n\nand more."
+        ":pyobject: Momentum.box\n```\n\nand more."
     )
     [text] = live([cell(directive, "markdown")])
-    assert text.startswith("The box:\n\n```python\n    def step(self")
+    assert text.startswith("The box:\n\n```python\n    @staticmethod\n    def box(g")
     assert "literalinclude" not in text
     assert text.endswith("```\n\nand more.")
     assert text.count("\n    def ") == 1  # the method only, not the class around it
-    missing = directive.replace("Momentum.step", "Momentum.leap")
+    missing = directive.replace("Momentum.box", "Momentum.leap")
     assert live([cell(missing, "markdown")]) == [missing]  # left as written
 
 

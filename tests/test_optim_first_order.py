@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pytest
 
-from dlopt.optim import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSProp, _fast
+from dlopt.optim import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSProp
 from dlopt.problems import Quadratic, Rosenbrock, quadratic_with_condition
 
 A = [[3.0, 0.5], [0.5, 1.0]]
@@ -111,8 +111,7 @@ def test_three_steps_match_the_box(make, hand, kwargs):
 
 
 @pytest.mark.parametrize(("make", "hand", "kwargs"), CASES, ids=IDS)
-def test_blocked_fast_path_matches_the_box(make, hand, kwargs, monkeypatch):
-    monkeypatch.setattr(_fast, "BLOCK_BYTES", 16)  # blocks of 2 float64 entries
+def test_five_dimensions_match_the_box_coordinate_by_coordinate(make, hand, kwargs):
     objective, opt = Quadratic(np.diag(DIAG), DIAG_B), make()
     theta = np.array(DIAG_THETA0)
     for expected in hand(list(DIAG_THETA0), diagonal_grad, **kwargs):

@@ -48,7 +48,7 @@ def test_the_copy_is_trusted_explorers_say_run_first_and_learners_edits_are_kept
     prose = "".join(c.source for c in nb.cells if c.cell_type == "markdown")
     for role in ("{glue:text}", "{numref}", "{literalinclude}", "{cite:"):
         assert role not in prose  # no _toc.yml here: figures are numbered 1, 2, ...
-    assert "**Fig. 1.**" in prose and "def step(self" in prose
+    assert "**Fig. 1.**" in prose and "def box(g, state" in prose
     (out / CHAPTER).write_text("a learner's edit")
     assert working_copy.build(book, out, notary=notary) == []  # kept as the learner left it
     assert (out / CHAPTER).read_text() == "a learner's edit"

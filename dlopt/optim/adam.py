@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from dlopt import _checks
-from dlopt.optim.base import Optimizer
+from dlopt.optim.base import FirstOrder
 from dlopt.schedules import check_lr
 
 
-class Adam(Optimizer):
+class Adam(FirstOrder):
     r"""Adam: moving averages s of g and r of g⊙g, bias-corrected, then a scaled step.
 
     t ← t + 1; s ← ρ₁s + (1 − ρ₁)g; r ← ρ₂r + (1 − ρ₂) g⊙g;
@@ -22,8 +22,10 @@ class Adam(Optimizer):
     ``bias_correction=False`` uses s and r as they are (ŝ = s, r̂ = r), to show
     what the first steps do without the correction. Multiplying the
     objective by c > 0 multiplies ŝ by c and √r̂ by c, so the step does not
-    change (up to δ). State: ``s``, ``r`` and the step count ``t``.
+    change (up to δ). State: ``s``, ``r`` and the step count ``k``; the box's t is k + 1.
     """
+
+    state_names = ("s", "r")
 
     def __init__(
         self,
@@ -42,7 +44,6 @@ class Adam(Optimizer):
         self.delta = _checks.positive("delta", delta)
         self.delta_inside_root = bool(delta_inside_root)
         self.bias_correction = bool(bias_correction)
-        self.state = {"t": 0, "s": None, "r": None}
 
     def hyperparameters(self) -> dict:
         return {
@@ -54,28 +55,25 @@ class Adam(Optimizer):
             "bias_correction": self.bias_correction,
         }
 
-    def step(self, theta, objective):
-        t = self.state["t"]
-        epsilon = self.learning_rate(t)  # t steps done so far: schedule step k = t
-        g = objective.grad(theta)  # checked inside self.update
-        t = t + 1
-        theta = self.update(
-            self.box, theta, g, ("s", "r"), epsilon, self.rho1, self.rho2, self.delta, t,
-            self.delta_inside_root, self.bias_correction,
-        )  # fmt: skip
-        self.state["t"] = t
-        return theta
+    def arguments(self, k: int) -> dict:
+        return {
+            "epsilon": self.learning_rate(k),
+            "rho1": self.rho1,
+            "rho2": self.rho2,
+            "delta": self.delta,
+            "t": k + 1,  # t ← t + 1: the step number, counted from 1
+            "inside": self.delta_inside_root,
+            "correct": self.bias_correction,
+        }
 
     @staticmethod
-    def box(g, s, r, epsilon, rho1, rho2, delta, t, inside=False, correct=True):
-        s *= rho1
-        s += (1 - rho1) * g  # update biased first moment estimate: s ← ρ₁s + (1 − ρ₁)g
-        r *= rho2
-        r += (1 - rho2) * g * g  # update biased second moment estimate: r ← ρ₂r + (1 − ρ₂)g⊙g
+    def box(g, state, *, epsilon, rho1, rho2, delta, t, inside=False, correct=True):
+        s = rho1 * state["s"] + (1 - rho1) * g  # update biased first moment estimate
+        r = rho2 * state["r"] + (1 - rho2) * g * g  # update biased second moment estimate
         s_hat = s / (1 - rho1**t) if correct else s  # correct bias in first moment
         r_hat = r / (1 - rho2**t) if correct else r  # correct bias in second moment
         if inside:
             delta_theta = -epsilon * s_hat / np.sqrt(r_hat + delta)  # the notes' variant
         else:
             delta_theta = -epsilon * s_hat / (np.sqrt(r_hat) + delta)  # compute update
-        return delta_theta
+        return delta_theta, {"s": s, "r": r}

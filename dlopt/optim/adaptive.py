@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from dlopt import _checks
-from dlopt.optim.base import Optimizer
+from dlopt.optim.base import FirstOrder
 from dlopt.schedules import check_lr
 
 
-class AdaGrad(Optimizer):
+class AdaGrad(FirstOrder):
     r"""AdaGrad: r ← r + g⊙g; Δθ = −ε/(δ + √r) ⊙ g; θ ← θ + Δθ.
 
     Each coordinate's rate ε/(δ + √rᵢ) shrinks with the sum of its squared
@@ -17,30 +17,27 @@ class AdaGrad(Optimizer):
     δ (default 1e-7) sits outside the root. State: ``r`` and ``k``.
     """
 
+    state_names = ("r",)
+
     def __init__(self, lr=0.01, delta: float = 1e-7):
         super().__init__()
         self.lr = check_lr(lr)
         self.delta = _checks.positive("delta", delta)
-        self.state = {"k": 0, "r": None}
 
     def hyperparameters(self) -> dict:
         return {"lr": self.lr, "delta": self.delta}
 
-    def step(self, theta, objective):
-        epsilon, delta = self.learning_rate(self.state["k"]), self.delta
-        g = objective.grad(theta)  # checked inside self.update
-        theta = self.update(self.box, theta, g, ("r",), epsilon, delta)
-        self.state["k"] += 1
-        return theta
+    def arguments(self, k: int) -> dict:
+        return {"epsilon": self.learning_rate(k), "delta": self.delta}
 
     @staticmethod
-    def box(g, r, epsilon, delta):
-        r += g * g  # accumulate squared gradient
+    def box(g, state, *, epsilon, delta):
+        r = state["r"] + g * g  # accumulate squared gradient: r ← r + g⊙g
         delta_theta = -epsilon / (delta + np.sqrt(r)) * g  # compute update
-        return delta_theta
+        return delta_theta, {"r": r}
 
 
-class RMSProp(Optimizer):
+class RMSProp(FirstOrder):
     r"""RMSProp: r ← ρr + (1 − ρ) g⊙g; Δθ = −ε/√(δ + r) ⊙ g; θ ← θ + Δθ.
 
     AdaGrad with an exponentially decaying average instead of a sum, so old
@@ -55,40 +52,36 @@ class RMSProp(Optimizer):
     """
 
     def __init__(self, lr=0.001, rho: float = 0.9, delta: float = 1e-6, alpha: float | None = None):
+        self.state_names = ("r",) if alpha is None else ("r", "v")
         super().__init__()
         self.lr = check_lr(lr)
         self.rho = _checks.unit_interval("rho", rho)
         self.delta = _checks.positive("delta", delta)
         self.alpha = None if alpha is None else _checks.unit_interval("alpha", alpha)
-        self.state = {"k": 0, "r": None} if alpha is None else {"k": 0, "r": None, "v": None}
+        if alpha is not None:
+            self.box = self.nesterov_box  # the box of Algorithm 8.6
 
     def hyperparameters(self) -> dict:
         return {"lr": self.lr, "rho": self.rho, "delta": self.delta, "alpha": self.alpha}
 
-    def step(self, theta, objective):
-        epsilon, rho, delta = self.learning_rate(self.state["k"]), self.rho, self.delta
+    def arguments(self, k: int) -> dict:
+        arguments = {"epsilon": self.learning_rate(k), "rho": self.rho, "delta": self.delta}
+        return arguments if self.alpha is None else {**arguments, "alpha": self.alpha}
+
+    def gradient_point(self, theta, state):
         if self.alpha is None:
-            g = objective.grad(theta)  # checked inside self.update
-            theta = self.update(self.box, theta, g, ("r",), epsilon, rho, delta)
-        else:
-            alpha, v = self.alpha, self.state["v"]
-            theta_tilde = theta if v is None else theta + alpha * v  # apply interim update
-            g = objective.grad(theta_tilde)  # gradient at the interim point
-            theta = self.update(self.nesterov_box, theta, g, ("r", "v"), epsilon, rho, delta, alpha)
-        self.state["k"] += 1
-        return theta
+            return theta
+        theta_tilde = theta + self.alpha * state["v"]  # apply interim update: θ̃ ← θ + αv
+        return theta_tilde
 
     @staticmethod
-    def box(g, r, epsilon, rho, delta):
-        r *= rho
-        r += (1 - rho) * g * g  # accumulate squared gradient: r ← ρr + (1 − ρ)g⊙g, in place
+    def box(g, state, *, epsilon, rho, delta):
+        r = rho * state["r"] + (1 - rho) * g * g  # accumulate squared gradient: r ← ρr + (1 − ρ)g⊙g
         delta_theta = -epsilon / np.sqrt(delta + r) * g  # compute update
-        return delta_theta
+        return delta_theta, {"r": r}
 
     @staticmethod
-    def nesterov_box(g, r, v, epsilon, rho, delta, alpha):
-        r *= rho
-        r += (1 - rho) * g * g  # accumulate squared gradient: r ← ρr + (1 − ρ)g⊙g, in place
-        v *= alpha
-        v -= epsilon / np.sqrt(delta + r) * g  # compute velocity update: v ← αv − ε/√(δ + r) ⊙ g
-        return v  # Δθ = v (apply update: θ ← θ + v)
+    def nesterov_box(g, state, *, epsilon, rho, delta, alpha):
+        r = rho * state["r"] + (1 - rho) * g * g  # accumulate squared gradient
+        v = alpha * state["v"] - epsilon / np.sqrt(delta + r) * g  # v ← αv − ε/√(δ + r) ⊙ g
+        return v, {"r": r, "v": v}  # apply update: θ ← θ + v

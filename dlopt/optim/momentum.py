@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dlopt import _checks
-from dlopt.optim.base import Optimizer
+from dlopt.optim.base import FirstOrder
 from dlopt.schedules import check_lr
 
 
-class Momentum(Optimizer):
+class Momentum(FirstOrder):
     r"""SGD with momentum: v ← αv − εg; θ ← θ + v.
 
     The velocity v is an exponentially decaying sum of past steps; along a
@@ -16,27 +16,23 @@ class Momentum(Optimizer):
     State: ``v`` and the step count ``k``.
     """
 
+    state_names = ("v",)
+
     def __init__(self, lr=0.01, alpha: float = 0.9):
         super().__init__()
         self.lr = check_lr(lr)
         self.alpha = _checks.unit_interval("alpha", alpha)
-        self.state = {"k": 0, "v": None}
 
     def hyperparameters(self) -> dict:
         return {"lr": self.lr, "alpha": self.alpha}
 
-    def step(self, theta, objective):
-        epsilon, alpha = self.learning_rate(self.state["k"]), self.alpha
-        g = objective.grad(theta)  # checked inside self.update
-        theta = self.update(self.box, theta, g, ("v",), epsilon, alpha)
-        self.state["k"] += 1
-        return theta
+    def arguments(self, k: int) -> dict:
+        return {"epsilon": self.learning_rate(k), "alpha": self.alpha}
 
     @staticmethod
-    def box(g, v, epsilon, alpha):
-        v *= alpha
-        v -= epsilon * g  # compute velocity update: v ← αv − εg, in place
-        return v  # Δθ = v (apply update: θ ← θ + v)
+    def box(g, state, *, epsilon, alpha):
+        v = alpha * state["v"] - epsilon * g  # compute velocity update: v ← αv − εg
+        return v, {"v": v}  # apply update: θ ← θ + v
 
 
 class Nesterov(Momentum):
@@ -47,11 +43,6 @@ class Nesterov(Momentum):
     are :meth:`Momentum.box`. State: ``v`` and ``k``.
     """
 
-    def step(self, theta, objective):
-        epsilon, alpha = self.learning_rate(self.state["k"]), self.alpha
-        v = self.state["v"]
-        theta_tilde = theta if v is None else theta + alpha * v  # apply interim update
-        g = objective.grad(theta_tilde)  # gradient at the interim point
-        theta = self.update(self.box, theta, g, ("v",), epsilon, alpha)
-        self.state["k"] += 1
-        return theta
+    def gradient_point(self, theta, state):
+        theta_tilde = theta + self.alpha * state["v"]  # apply interim update: θ̃ ← θ + αv
+        return theta_tilde

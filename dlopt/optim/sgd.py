@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dlopt.optim.base import Optimizer
+from dlopt.optim.base import FirstOrder
 from dlopt.schedules import check_lr
 
 
-class SGD(Optimizer):
+class SGD(FirstOrder):
     r"""Gradient descent with learning rate εₖ: θ ← θ − εₖ ĝ.
 
     ĝ is whatever gradient the objective returns: the full-batch gradient of
@@ -19,19 +19,14 @@ class SGD(Optimizer):
     def __init__(self, lr=0.01):
         super().__init__()
         self.lr = check_lr(lr)
-        self.state = {"k": 0}
 
     def hyperparameters(self) -> dict:
         return {"lr": self.lr}
 
-    def step(self, theta, objective):
-        epsilon = self.learning_rate(self.state["k"])
-        g = objective.grad(theta)  # checked inside self.update
-        theta = self.update(self.box, theta, g, (), epsilon)  # θ ← θ + Δθ
-        self.state["k"] += 1
-        return theta
+    def arguments(self, k: int) -> dict:
+        return {"epsilon": self.learning_rate(k)}
 
     @staticmethod
-    def box(g, epsilon):
+    def box(g, state, *, epsilon):
         delta_theta = -epsilon * g  # the update θ ← θ − εĝ is θ ← θ + Δθ
-        return delta_theta
+        return delta_theta, state
