@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from dlopt import _checks
+from dlopt.objective import Forwarding
 
 
 def clip_by_norm(g, v: float) -> np.ndarray:
@@ -34,7 +35,7 @@ def clip_by_value(g, c: float) -> np.ndarray:
     return np.clip(g, -c, c)
 
 
-class Clipped:
+class Clipped(Forwarding):
     """The objective ``objective`` with its gradient clipped by norm or by value.
 
     Give exactly one of ``max_norm`` (v of :func:`clip_by_norm`) and
@@ -49,7 +50,7 @@ class Clipped:
                 f"give exactly one of max_norm and max_value, got max_norm={max_norm!r}, "
                 f"max_value={max_value!r}"
             )
-        self.objective = objective
+        super().__init__(objective)
         if max_norm is not None:
             self.max_norm = _checks.positive("max_norm", max_norm)
             self.clip = lambda g: clip_by_norm(g, self.max_norm)
@@ -57,11 +58,10 @@ class Clipped:
             self.max_value = _checks.positive("max_value", max_value)
             self.clip = lambda g: clip_by_value(g, self.max_value)
 
-    def value(self, theta) -> float:
-        return self.objective.value(theta)
-
     def grad(self, theta) -> np.ndarray:
         return self.clip(self.objective.grad(theta))
 
-    def value_and_grad(self, theta):
-        return self.value(theta), self.grad(theta)
+    def __getattr__(self, name):
+        if name == "hessian":  # a clipped gradient is not the gradient of a function
+            raise AttributeError("a Clipped objective has no hessian")
+        return super().__getattr__(name)

@@ -19,13 +19,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from dlopt import _checks
+from dlopt.objective import Forwarding
 from dlopt.train import Record, fit, minimize
 
 BLOWUP = 1e6
 """A run has diverged once J(θ) > J(θ₀) + BLOWUP·(1 + |J(θ₀)|)."""
 
 
-class Noisy:
+class Noisy(Forwarding):
     r"""J with a noisy gradient: ĝ(θ) = ∇J(θ) + σξ, ξ ~ N(0, I) drawn afresh at every call.
 
     Unbiased (E ĝ = ∇J), with E‖ĝ − ∇J‖² = σ²d in d dimensions. ``value``, ``hessian``
@@ -35,23 +36,14 @@ class Noisy:
     """
 
     def __init__(self, objective, sigma: float, seed: int):
-        self.objective = objective
+        super().__init__(objective)
         self.sigma = _checks.non_negative("sigma", sigma)
         self.rng = np.random.default_rng(seed)
-
-    def value(self, theta) -> float:
-        """J(θ), without noise."""
-        return self.objective.value(theta)
 
     def grad(self, theta) -> np.ndarray:
         """∇J(θ) + σξ with a fresh ξ ~ N(0, I)."""
         g = np.asarray(self.objective.grad(theta))
         return g + self.sigma * self.rng.standard_normal(g.shape)
-
-    def __getattr__(self, name):
-        if name.startswith("__") or "objective" not in self.__dict__:
-            raise AttributeError(name)
-        return getattr(self.objective, name)
 
 
 @dataclass

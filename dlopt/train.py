@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from dlopt import _checks
+from dlopt.objective import Remembered
 
 
 @dataclass
@@ -86,13 +87,15 @@ def minimize(
     """
     steps = _checks.positive_int("steps", steps) if steps != 0 else 0
     theta = _start(theta0)
+    objective = Remembered(objective)  # the step's ∇J(θ_k) is the one recorded: one evaluation
     thetas, losses, norms = [theta.copy()], [], []
     states = {name: [] for name in record_state}
     stopped = "steps"
     start = time.perf_counter()
     for k in range(steps + 1):
-        loss = _checks.finite_scalar(f"loss at step {k}", objective.value(theta))
-        g = _checks.finite_array(f"gradient at step {k}", objective.grad(theta), theta.shape)
+        loss, g = objective.value_and_grad(theta)
+        loss = _checks.finite_scalar(f"loss at step {k}", loss)
+        g = _checks.finite_array(f"gradient at step {k}", g, theta.shape)
         losses.append(loss)
         norms.append(float(np.linalg.norm(g)))
         if gtol is not None and norms[-1] < gtol:
@@ -120,42 +123,6 @@ def minimize(
         wall_time=time.perf_counter() - start,
         extras={"state": {name: np.array(h) for name, h in states.items()}} if states else {},
     )
-
-
-class _Remembered:
-    """An objective that remembers its last ``value_and_grad``.
-
-    The loop records J and ‖∇J‖ at θ_k and the optimizer then asks for ∇J at
-    the same θ_k: the second request is answered from memory, so recording
-    costs no extra backward pass. Other attributes pass through unchanged.
-    """
-
-    def __init__(self, objective):
-        self._objective = objective
-        self._theta = None
-        self._result = None
-
-    def _remembers(self, theta) -> bool:
-        return self._theta is not None and np.array_equal(theta, self._theta)
-
-    def value_and_grad(self, theta):
-        if not self._remembers(theta):
-            if hasattr(self._objective, "value_and_grad"):
-                self._result = self._objective.value_and_grad(theta)
-            else:
-                self._result = (self._objective.value(theta), self._objective.grad(theta))
-            self._theta = np.array(theta, copy=True)
-        return self._result
-
-    def value(self, theta):
-        """J(θ), without a gradient unless θ is the remembered point (line searches)."""
-        return self._result[0] if self._remembers(theta) else self._objective.value(theta)
-
-    def grad(self, theta):
-        return self.value_and_grad(theta)[1]
-
-    def __getattr__(self, name):
-        return getattr(self._objective, name)
 
 
 def _progress(epoch: int, epochs: int, loss: float, width: int = 30) -> None:
@@ -259,7 +226,7 @@ def fit(
             break
         for batch in sampler(epoch + 1, rng):
             k = len(losses)
-            objective = _Remembered(net.objective(train_set.X[batch], train_set.y[batch]))
+            objective = Remembered(net.objective(train_set.X[batch], train_set.y[batch]))
             loss, g = objective.value_and_grad(theta)
             losses.append(_checks.finite_scalar(f"loss at step {k}", loss))
             norms.append(float(np.linalg.norm(_checks.finite_array(f"gradient at step {k}", g))))

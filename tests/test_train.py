@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import dlopt
+from dlopt.compare import Noisy
 from dlopt.problems import Quadratic
 
 
@@ -93,3 +94,28 @@ def test_record_state_keeps_the_state_after_every_step():
     np.testing.assert_array_equal(run.extras["state"]["k"], [1, 2, 3])
     with pytest.raises(KeyError, match="no state 'v'"):
         dlopt.minimize(Quadratic(np.eye(1)), Counting(), [1.0], steps=1, record_state=("v",))
+
+
+class Counted:
+    """A quadratic J(θ) = ½‖θ‖² that counts the gradients it computes."""
+
+    def __init__(self):
+        self.grads = 0
+
+    def value(self, theta):
+        return 0.5 * float(theta @ theta)
+
+    def grad(self, theta):
+        self.grads += 1
+        return np.array(theta, copy=True)
+
+
+def test_one_gradient_per_step_and_the_record_holds_the_one_the_step_used():
+    objective = Counted()
+    record = dlopt.minimize(objective, dlopt.optim.SGD(lr=0.5), [1.0, -2.0], steps=10)
+    assert objective.grads == 11  # θ₀, …, θ₁₀: each asked once, by the record and the step
+    # with noise, the recorded ‖ĝ_k‖ is that of the ĝ_k that moved θ_k: ĝ_k = (θ_k − θ_{k+1})/ε
+    noisy = Noisy(Quadratic(np.eye(2), np.zeros(2)), sigma=1.0, seed=0)
+    record = dlopt.minimize(noisy, dlopt.optim.SGD(lr=0.5), [1.0, -2.0], steps=10)
+    used = np.linalg.norm(np.diff(record.thetas, axis=0) / -0.5, axis=1)
+    np.testing.assert_allclose(record.grad_norms[:-1], used, rtol=1e-12)

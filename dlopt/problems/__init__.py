@@ -2,7 +2,7 @@
 
 The objective protocol
 ----------------------
-An *objective* is any object with
+An *objective* (:class:`dlopt.objective.Objective`) is any object with
 
 - ``value(theta) -> float``: the loss J(θ);
 - ``grad(theta) -> ndarray``: the gradient ∇J(θ), same shape as θ;
