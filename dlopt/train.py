@@ -178,53 +178,29 @@ def fit(
     forward pass over the data per step), for a curve free of minibatch noise.
     ``progress=True`` prints a text bar to stderr (off by default; needs ``epochs``).
     """
-    if epochs is None and steps is None:
-        raise ValueError("give epochs or steps (or both), got epochs=None and steps=None")
-    if epochs is not None:
-        epochs = _checks.positive_int("epochs", epochs)
-    if steps is not None:
-        steps = _checks.positive_int("steps", steps)
-    if progress and epochs is None:
-        raise ValueError("progress=True needs epochs, got epochs=None")
-    batch_size = _checks.positive_int("batch_size", batch_size)
-    if patience is not None:
-        patience = _checks.positive_int("patience", patience)
-        if validation is None:
-            raise ValueError(f"patience={patience} needs a validation set, got validation=None")
-    if len(train_set) == 0:
-        raise ValueError("train_set is empty")
+    _check_fit(epochs, steps, batch_size, patience, validation, progress, train_set)
     rng = np.random.default_rng(seed)
     theta = _start(net.init(rng) if theta0 is None else theta0)
     if sampler is None:
-        from dlopt.data import minibatches
-
-        def sampler(epoch, rng):
-            return minibatches(len(train_set), batch_size, rng, replace=replace)
-
-    metrics = ("loss", "accuracy") if np.issubdtype(train_set.y.dtype, np.integer) else ("loss",)
-    sets = {"train": train_set} if validation is None else {"train": train_set, "val": validation}
-    extras = {"epoch_end": [], **{f"{name}_{m}": [] for name in sets for m in metrics}}
-    full = extras.setdefault("full_loss", []) if record_full_loss else None
+        sampler = _shuffled_batches(len(train_set), batch_size, replace)
+    metrics = _EpochMetrics(net, train_set, validation)
+    stopping = _EarlyStopping(patience)
     thetas, losses, norms, sizes = [], [], [], []
-    stopped, best, wait = "epochs", None, 0
+    full = metrics.extras.setdefault("full_loss", []) if record_full_loss else None
+    stopped = "epochs"
     start = time.perf_counter()
     for epoch in itertools.count() if epochs is None else range(epochs + 1):
         thetas.append(theta.copy())
-        extras["epoch_end"].append(len(sizes))
-        for name, data in sets.items():
-            for m in metrics:
-                extras[f"{name}_{m}"].append(float(getattr(net, m)(theta, data.X, data.y)))
+        metrics.record(theta, steps_done=len(sizes))
         if progress:
-            _progress(epoch, epochs, extras["train_loss"][-1])
-        if patience is not None:
-            improved = best is None or extras["val_loss"][-1] < extras["val_loss"][best]
-            best, wait = (epoch, 0) if improved else (best, wait + 1)
+            _progress(epoch, epochs, metrics.extras["train_loss"][-1])
+        stopping.see(epoch, metrics.extras)
         if epoch == epochs or stopped in ("callback", "steps"):
             break
-        if patience is not None and wait >= patience:
+        if stopping.says_stop():
             stopped = "patience"
             break
-        for batch in sampler(epoch + 1, rng):
+        for batch in sampler(epoch + 1, rng):  # while not converged: sample a minibatch
             k = len(losses)
             objective = Remembered(net.objective(train_set.X[batch], train_set.y[batch]))
             loss, g = objective.value_and_grad(theta)
@@ -235,7 +211,7 @@ def fit(
             if callback is not None and callback(k, theta, loss):
                 stopped = "callback"
                 break
-            new = optimizer.step(theta, objective)
+            new = optimizer.step(theta, objective)  # the optimizer's box: θ ← θ + Δθ
             sizes.append(float(np.linalg.norm(new - theta)))
             theta = new
             if len(sizes) == steps:
@@ -248,6 +224,76 @@ def fit(
         stopped=stopped,
         wall_time=time.perf_counter() - start,
         step_sizes=np.array(sizes),
-        best=best,
-        extras={key: np.array(value) for key, value in extras.items()},
+        best=stopping.best,
+        extras={key: np.array(value) for key, value in metrics.extras.items()},
     )
+
+
+def _check_fit(epochs, steps, batch_size, patience, validation, progress, train_set) -> None:
+    """The checks of :func:`fit`'s arguments, each naming the argument and its value."""
+    if epochs is None and steps is None:
+        raise ValueError("give epochs or steps (or both), got epochs=None and steps=None")
+    if epochs is not None:
+        _checks.positive_int("epochs", epochs)
+    if steps is not None:
+        _checks.positive_int("steps", steps)
+    if progress and epochs is None:
+        raise ValueError("progress=True needs epochs, got epochs=None")
+    _checks.positive_int("batch_size", batch_size)
+    if patience is not None:
+        _checks.positive_int("patience", patience)
+        if validation is None:
+            raise ValueError(f"patience={patience} needs a validation set, got validation=None")
+    if len(train_set) == 0:
+        raise ValueError("train_set is empty")
+
+
+def _shuffled_batches(n: int, batch_size: int, replace: bool):
+    """The default sampler: each epoch a fresh shuffle cut into batches (or, with
+    ``replace``, batches drawn with replacement), from the run's generator."""
+    from dlopt.data import minibatches
+
+    def sampler(epoch, rng):
+        return minibatches(n, batch_size, rng, replace=replace)
+
+    return sampler
+
+
+class _EpochMetrics:
+    """The per-epoch record of :func:`fit`: ``epoch_end`` (steps done) and the loss (and, for
+    integer class labels, the accuracy) on the training set and the validation set."""
+
+    def __init__(self, net, train_set, validation):
+        self.net = net
+        self.sets = (
+            {"train": train_set} if validation is None else {"train": train_set, "val": validation}
+        )
+        integer = np.issubdtype(train_set.y.dtype, np.integer)
+        self.metrics = ("loss", "accuracy") if integer else ("loss",)
+        self.extras = {"epoch_end": [], **{f"{s}_{m}": [] for s in self.sets for m in self.metrics}}
+
+    def record(self, theta, steps_done: int) -> None:
+        self.extras["epoch_end"].append(steps_done)
+        for name, data in self.sets.items():
+            for m in self.metrics:
+                self.extras[f"{name}_{m}"].append(
+                    float(getattr(self.net, m)(theta, data.X, data.y))
+                )
+
+
+class _EarlyStopping:
+    """Early stopping :cite:p:`goodfellow2016deep` (their Algorithm 7.1): the epoch of lowest
+    validation loss so far (``best``), and how many epochs have passed without a lower one."""
+
+    def __init__(self, patience):
+        self.patience, self.best, self.wait = patience, None, 0
+
+    def see(self, epoch: int, extras: dict) -> None:
+        if self.patience is None:
+            return
+        val = extras["val_loss"]
+        improved = self.best is None or val[-1] < val[self.best]
+        self.best, self.wait = (epoch, 0) if improved else (self.best, self.wait + 1)
+
+    def says_stop(self) -> bool:
+        return self.patience is not None and self.wait >= self.patience

@@ -77,11 +77,11 @@ class CoordinateDescent(Optimizer):
         theta = np.array(theta, dtype=float, copy=True)
         if self.lr is not None:
             theta[B] -= self.lr * self.gradient(objective, theta)[B]
-        elif isinstance(objective, Quadratic):
+        elif hasattr(objective, "A") and hasattr(objective, "b"):  # a Quadratic, or a wrapper
             theta[B] = _exact_block_minimum(objective, theta, B)
         else:
             raise ValueError(
-                "exact coordinate minimization needs a Quadratic objective; "
+                "exact coordinate minimization needs a Quadratic objective (its A and b); "
                 f"pass lr for a gradient step per block (got {type(objective).__name__})"
             )
         self.state["k"] += 1
