@@ -160,6 +160,13 @@ def test_wrong_shape_gradient_raises(name):
         MAKERS[name]().step(np.zeros(3), Fixed(np.zeros(2)))
 
 
+def test_a_gradient_beyond_float32_is_refused_for_a_float32_theta():
+    opt = Adam()
+    with pytest.raises(FloatingPointError, match="gradient has 1 non-finite entries"):
+        opt.step(np.zeros(2, dtype=np.float32), Fixed(np.array([1e39, 1.0])))
+    assert opt.state == {"k": 0, "s": None, "r": None}
+
+
 def test_a_float64_gradient_does_not_promote_a_float32_theta():
     out = Adam().step(np.zeros(13, dtype=np.float32), Fixed(np.ones(13)))
     assert out.dtype == np.float32

@@ -6,7 +6,7 @@ one update of its algorithm box and returns the new θ.
 
 from dlopt.optim.adam import Adam
 from dlopt.optim.adaptive import AdaGrad, RMSProp
-from dlopt.optim.base import Optimizer
+from dlopt.optim.base import FirstOrder, Optimizer
 from dlopt.optim.conjugate_gradient import ConjugateGradient
 from dlopt.optim.momentum import Momentum, Nesterov
 from dlopt.optim.newton import Newton
@@ -17,6 +17,7 @@ __all__ = [
     "AdaGrad",
     "Adam",
     "ConjugateGradient",
+    "FirstOrder",
     "Momentum",
     "Nesterov",
     "Newton",

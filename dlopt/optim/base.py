@@ -41,9 +41,13 @@ class Optimizer(ABC):
         The optimizer asks ``objective`` for what its box needs (a gradient at θ
         or at an interim point, a Hessian, values along a line)."""
 
-    def gradient(self, objective, theta) -> np.ndarray:
-        """Ask ``objective`` for ∇J(θ) and check its shape and finiteness."""
-        g = objective.grad(theta)
+    def gradient(self, objective, theta, dtype=None) -> np.ndarray:
+        """Ask ``objective`` for ∇J(θ), cast it to ``dtype`` if given, and check its shape and
+        finiteness (after the cast: a float64 entry beyond float32's range is refused)."""
+        g = np.asarray(objective.grad(theta))
+        if dtype is not None:
+            with np.errstate(over="ignore"):  # an entry too large for dtype becomes inf, refused
+                g = g.astype(dtype, copy=False)
         return _checks.finite_array("gradient", g, np.shape(theta))
 
     def learning_rate(self, k: int) -> float:
@@ -100,7 +104,7 @@ class FirstOrder(Optimizer):
         theta, k = _parameters(theta), self.state["k"]
         state = self.started(theta)  # the box's arrays, zeros before the first step
         point = self.gradient_point(theta, state)  # θ, or an interim point (Nesterov)
-        g = self.gradient(objective, point).astype(theta.dtype, copy=False)  # compute gradient
+        g = self.gradient(objective, point, dtype=theta.dtype)  # compute gradient
         delta_theta, new_state = self.box(g, state, **self.arguments(k))
         self.state = {"k": k + 1, **new_state}  # k ← k + 1; nothing has changed before here
         return theta + delta_theta  # apply update: θ ← θ + Δθ
