@@ -87,9 +87,11 @@ matrix: $(STAMP)
 # The only way stored outputs change: re-execute every notebook from a clean kernel, under the
 # matrix's baseline configuration (OpenBLAS Prescott kernels, no dispatched numpy loop), which
 # any x86-64 machine can simulate. Refresh some notebooks only with `make refresh NOTEBOOKS=...`.
+# Widget state (the models of the explorers, 30-290 KB a notebook) is not stored: no page uses it.
 refresh: $(STAMP)
 	$(BIN)/python tools/portability.py --only baseline -- $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-		--ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=120 $(NOTEBOOKS)
+		--ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=120 \
+		--ExecutePreprocessor.store_widget_state=False $(NOTEBOOKS)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py

@@ -76,14 +76,13 @@ def test_citations_read_as_in_the_book():
     )
 
 
-def test_explorers_keep_their_text_only_and_widget_state_is_dropped():
+def test_explorers_keep_their_text_only():
     explorer = cell("dlopt.widgets.explore(...)", tags=["live-widget"])
     data = {"text/plain": "run me", "application/vnd.jupyter.widget-view+json": {"model_id": "1"}}
     explorer.outputs = [nbformat.v4.new_output("execute_result", data=data, execution_count=1)]
-    nb = nbformat.v4.new_notebook(cells=[explorer], metadata={"widgets": {"state": {}}})
+    nb = nbformat.v4.new_notebook(cells=[explorer])
     nb = live_text.live_notebook(nb, values={}, folder=ROOT / "book")
     assert nb.cells[0].outputs[0]["data"] == {"text/plain": "run me"}
-    assert "widgets" not in nb.metadata
 
 
 def test_chapters_are_numbered_through_the_numbered_parts_and_the_bibliography_is_read():

@@ -58,3 +58,9 @@ def test_notebook_is_in_the_table_of_contents(path):
     toc = (ROOT / "_toc.yml").read_text()
     entry = str(path.relative_to(ROOT).with_suffix(""))
     assert f"file: {entry}" in toc, f"{entry} is not listed in _toc.yml"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_widget_state_stored(path):
+    # no page renders a widget; make refresh executes with store_widget_state=False
+    assert "widgets" not in load(path)["metadata"], f"{path.name} stores widget state"

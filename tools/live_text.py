@@ -125,5 +125,4 @@ def live_notebook(nb, *, values, folder, chapter=None, entries=None):
             text = INCLUDE.sub(lambda m: include(m, folder), text)
             cell.source = CITE.sub(lambda m: cite(m, entries or {}), text)
     nb.cells = cells
-    nb.metadata.pop("widgets", None)
     return nb

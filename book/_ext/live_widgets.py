@@ -5,9 +5,9 @@ needs a running kernel. On the rendered page its output (an empty widget box
 without a kernel) is replaced by a note that says so and links to the
 notebook on Binder and Colab. A cell that displays a widget without the tag
 is reported as a build warning, so ``make book`` (warnings as errors) fails
-until the author tags it. With no widget rendered on the page, the widget
-state that myst-nb embeds from the notebook's metadata (often 50-250 KiB) is
-dropped as well; ``nb_ipywidgets_js: {}`` in _config.yml drops the manager.
+until the author tags it. No widget is rendered on the page, so the notebooks store no
+widget state (``make refresh`` executes them with ``store_widget_state=False``) and
+``nb_ipywidgets_js: {}`` in _config.yml drops the widget manager.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from sphinx.util import logging
 
 TAG = "live-widget"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
-WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
 logger = logging.getLogger(__name__)
 
 
@@ -87,12 +86,6 @@ class LiveWidgetCells(SphinxPostTransform):
             cell += _note(self.app, docname)
 
 
-def _drop_widget_state(app, pagename, templatename, context, doctree) -> None:
-    scripts = context.get("script_files", [])
-    context["script_files"] = [s for s in scripts if s.attributes.get("type") != WIDGET_STATE_MIME]
-
-
 def setup(app):
     app.add_post_transform(LiveWidgetCells)
-    app.connect("html-page-context", _drop_widget_state)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
