@@ -52,7 +52,7 @@ def call(factory, values: dict):
     return factory(**{k: v for k, v in values.items() if k in parameters(factory)})
 
 
-def hyperparameters(*factories, given=None) -> dict:
+def defaults(*factories, given=None) -> dict:
     """The defaults of the arguments of ``factories`` by name, in order, updated by ``given``.
 
     A name in ``given`` that no factory takes raises ``ValueError``; arguments
@@ -191,7 +191,7 @@ class Trajectory:
         factories = (objective, optimizer) if self.factory else (optimizer,)
         self.names = [*dict.fromkeys(n for f in factories for n in parameters(f)), *START]
         self.values = {
-            **hyperparameters(*factories, given=given),
+            **defaults(*factories, given=given),
             **dict(zip(START, (*theta0, _checks.positive_int("steps", steps)), strict=True)),
         }
         self.panel = Panel(contours_of, xlim, ylim, figsize=figsize, dpi=dpi, log_levels=log_levels)
@@ -286,7 +286,7 @@ class Series:
     def __init__(self, compute, *, given=None, title=None, **options):
         self.compute, self.title = compute, title
         self.names = list(parameters(compute))
-        self.values = hyperparameters(compute, given=given)
+        self.values = defaults(compute, given=given)
         self.panel = Lines(**options)
 
     def show(self, values: dict) -> None:

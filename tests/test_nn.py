@@ -17,6 +17,7 @@ from dlopt.nn import (
     mlp,
     softmax,
 )
+from dlopt.objective import Remembered
 
 TOL = 1e-6
 
@@ -245,11 +246,15 @@ def test_objective_never_returns_a_stale_or_shared_gradient():
     np.testing.assert_array_equal(objective.grad(theta2), net.loss_and_grad(theta2, X, y)[1])
 
 
-def test_objective_value_matches_the_loss_and_reuses_a_gradient_pass():
+def test_objective_value_matches_the_loss_and_a_run_reuses_its_gradient_pass():
     net = mlp([2, 3, 2])
     X, y = np.array([[1.0, -1.0], [0.5, 2.0]]), np.array([0, 1])
     objective, theta = net.objective(X, y), net.init(2)
-    assert objective.value(theta) == net.loss(theta, X, y)  # a forward pass, nothing remembered
-    value, _ = objective.value_and_grad(theta)
+    assert objective.value(theta) == net.loss(theta, X, y)  # a forward pass
+    value, grad = objective.value_and_grad(theta)
+    assert value == net.loss(theta, X, y)
+    remembered = Remembered(objective)  # what minimize and fit wrap it in
+    remembered.value_and_grad(theta)
     objective.net = None  # a remembered point needs no network
-    assert objective.value(theta) == value
+    assert remembered.value(theta) == value
+    np.testing.assert_array_equal(remembered.grad(theta), grad)

@@ -66,11 +66,11 @@ def test_slider_ranges_follow_the_hyperparameter():
 
 
 def test_hyperparameters_are_the_constructor_defaults_updated():
-    assert figures.hyperparameters(HeavyBall, given={"lr": 0.5}) == {
+    assert figures.defaults(HeavyBall, given={"lr": 0.5}) == {
         "lr": 0.5, "alpha": 0.0, "nesterov": False, "schedule": None,
     }  # fmt: skip
     # several factories pool their names; one without a default needs a given value
-    pooled = figures.hyperparameters(lambda kappa, seed=1: None, HeavyBall, given={"kappa": 4})
+    pooled = figures.defaults(lambda kappa, seed=1: None, HeavyBall, given={"kappa": 4})
     assert pooled == {"kappa": 4, "seed": 1, "lr": 0.1, "alpha": 0.0, "nesterov": False,
                       "schedule": None}  # fmt: skip
 

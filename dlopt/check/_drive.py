@@ -18,23 +18,23 @@ from dlopt.train import minimize
 
 
 @dataclass(frozen=True)
-class Box:
+class Exercise:
     """How to call a student's step function and which mistakes to look for.
 
     ``state`` names the state arrays passed in after θ and returned after it;
     ``counter`` passes the step number t (from 1) after them; ``gradient_function``
-    passes the objective's gradient function instead of g; ``hyperparameters``
+    passes the objective's gradient function instead of g; ``draw_hyperparameters(rng)``
     draws the keyword arguments of the optimizer, passed to the student in that
-    order; ``variants`` are (wrong step function, hint) pairs; ``box`` is the
+    order; ``variants`` are (wrong step function, hint) pairs; ``in_words`` is the
     algorithm's box in words.
     """
 
     function: str
     optimizer: type
     state: tuple[str, ...]
-    hyperparameters: object
+    draw_hyperparameters: object
     variants: tuple
-    box: str
+    in_words: str
     counter: bool = False
     gradient_function: bool = False
 
@@ -50,26 +50,27 @@ def random_quadratic(rng) -> tuple[Quadratic, np.ndarray]:
     return Quadratic((A + A.T) / 2, rng.standard_normal(d)), rng.standard_normal(d)
 
 
-def check_steps(box: Box, student, cases: int = 5, steps: int = 4, seed: int = 0) -> None:
-    """Compare ``student`` with ``box.optimizer`` step by step; see the module docstring."""
+def check_steps(exercise: Exercise, student, cases: int = 5, steps: int = 4, seed: int = 0) -> None:
+    """Compare ``student`` with ``exercise.optimizer`` step by step; see the module docstring."""
     rng = np.random.default_rng(seed)
-    names = ("theta", *box.state)
+    names = ("theta", *exercise.state)
     for case in range(1, cases + 1):
         objective, theta = random_quadratic(rng)
-        hyper = box.hyperparameters(rng)
-        optimizer = box.optimizer(**hyper)
-        state = {name: np.zeros_like(theta) for name in box.state}
+        hyper = exercise.draw_hyperparameters(rng)
+        optimizer = exercise.optimizer(**hyper)
+        state = {name: np.zeros_like(theta) for name in exercise.state}
         calls, answers, expected = [], [], []
         for t in range(1, steps + 1):
-            g = objective.grad if box.gradient_function else objective.grad(theta)
-            args = (theta, *(state[n] for n in box.state), *([t] if box.counter else []), g)
+            g = objective.grad if exercise.gradient_function else objective.grad(theta)
+            counter = [t] if exercise.counter else []
+            args = (theta, *(state[n] for n in exercise.state), *counter, g)
             args = (*args, *hyper.values())
             copies = tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
-            answers.append(_core.as_outputs(student(*copies), names, box.function))
+            answers.append(_core.as_outputs(student(*copies), names, exercise.function))
             calls.append(args)
             theta = optimizer.step(theta, objective)
-            state = {n: np.array(optimizer.state[n], dtype=float) for n in box.state}
-            expected.append((theta, *(state[n] for n in box.state)))
+            state = {n: np.array(optimizer.state[n], dtype=float) for n in exercise.state}
+            expected.append((theta, *(state[n] for n in exercise.state)))
         for t, (answer, reference) in enumerate(zip(answers, expected, strict=True), 1):
             wrong = [
                 i
@@ -80,39 +81,39 @@ def check_steps(box: Box, student, cases: int = 5, steps: int = 4, seed: int = 0
                 i = next((j for j in wrong if j > 0), 0)  # a wrong state explains a wrong θ
                 also = ", ".join(NAMES[names[j]] for j in wrong if j != i)
                 _core.fail(
-                    f"{box.function}, case {case} (d={theta.size}, {_shown(hyper)}), step {t}",
+                    f"{exercise.function}, case {case} (d={theta.size}, {_shown(hyper)}), step {t}",
                     _core.difference(NAMES[names[i]], answer[i], reference[i])
                     + (f" (and {also})" if also else ""),
-                    _core.diagnose(box.variants, calls, answers),
-                    f"Compare your lines with the box: {box.box}",
+                    _core.diagnose(exercise.variants, calls, answers),
+                    f"Compare your lines with the box: {exercise.in_words}",
                 )
-    _core.passed(f"{cases} cases match dlopt.optim.{box.optimizer.__name__}")
+    _core.passed(f"{cases} cases match dlopt.optim.{exercise.optimizer.__name__}")
 
 
-def run_variant(step, box: Box, objective, theta0, hyper: dict, steps: int) -> np.ndarray:
+def run_variant(step, exercise: Exercise, objective, theta0, hyper: dict, steps: int) -> np.ndarray:
     """The iterates θ₀, ..., θ_steps of the step function ``step`` called like the student's."""
-    theta, state, path = theta0.copy(), [np.zeros_like(theta0) for _ in box.state], [theta0]
+    theta, state, path = theta0.copy(), [np.zeros_like(theta0) for _ in exercise.state], [theta0]
     for t in range(1, steps + 1):
-        g = objective.grad if box.gradient_function else objective.grad(theta)
-        out = step(theta, *state, *([t] if box.counter else []), g, *hyper.values())
+        g = objective.grad if exercise.gradient_function else objective.grad(theta)
+        out = step(theta, *state, *([t] if exercise.counter else []), g, *hyper.values())
         theta, *state = out if isinstance(out, tuple) else (out,)
         path.append(theta)
     return np.array(path)
 
 
-def check_run(box: Box, student, cases: int = 3, steps: int = 20, seed: int = 0) -> None:
+def check_run(exercise: Exercise, student, cases: int = 3, steps: int = 20, seed: int = 0) -> None:
     """Compare a whole run ``student(objective, theta0, *hyperparameters, steps)`` with dlopt's.
 
     The student returns the iterates θ₀, ..., θ_steps as an array of shape (steps + 1, d),
-    starting from zero state; the reference is :func:`dlopt.minimize` with ``box.optimizer``.
+    starting from zero state; the reference is :func:`dlopt.minimize` with ``exercise.optimizer``.
     A wrong variant of the step whose run reproduces the student's iterates names the mistake.
     """
-    function = box.function.replace("_step", "_run")
+    function = exercise.function.replace("_step", "_run")
     rng = np.random.default_rng(seed)
     for case in range(1, cases + 1):
         objective, theta0 = random_quadratic(rng)
-        hyper = box.hyperparameters(rng)
-        expected = minimize(objective, box.optimizer(**hyper), theta0, steps=steps).thetas
+        hyper = exercise.draw_hyperparameters(rng)
+        expected = minimize(objective, exercise.optimizer(**hyper), theta0, steps=steps).thetas
         answer = student(objective, theta0.copy(), *hyper.values(), steps)
         (got,) = _core.as_outputs(answer, ("iterates",), function)
         where = f"{function}, case {case} (d={theta0.size}, {_shown(hyper)})"
@@ -125,17 +126,17 @@ def check_run(box: Box, student, cases: int = 3, steps: int = 20, seed: int = 0)
         if wrong:
             with np.errstate(all="ignore"):
                 runs = [
-                    (run_variant(v, box, objective, theta0, hyper, steps), h)
-                    for v, h in box.variants
+                    (run_variant(v, exercise, objective, theta0, hyper, steps), h)
+                    for v, h in exercise.variants
                 ]
             hint = next((h for path, h in runs if _core.close(got, path)), None)
             _core.fail(
                 f"{where}, step {wrong[0]}",
                 _core.difference("θ", got[wrong[0]], expected[wrong[0]]),
                 hint,
-                f"Compare your lines with the box: {box.box}",
+                f"Compare your lines with the box: {exercise.in_words}",
             )
-    _core.passed(f"{cases} runs of {steps} steps match dlopt.optim.{box.optimizer.__name__}")
+    _core.passed(f"{cases} runs of {steps} steps match dlopt.optim.{exercise.optimizer.__name__}")
 
 
 def _shown(hyper: dict) -> str:

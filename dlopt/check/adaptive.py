@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from dlopt.check import _core
-from dlopt.check._drive import Box, check_run, check_steps
+from dlopt.check._drive import Exercise, check_run, check_steps
 from dlopt.check.steps import UPHILL
 from dlopt.optim import AdaGrad, Adam, RMSProp
 
@@ -41,7 +41,7 @@ def _adagrad(accumulate, scale):
     return step
 
 
-ADAGRAD_BOX = Box(
+ADAGRAD_EXERCISE = Exercise(
     "adagrad_step",
     AdaGrad,
     ("r",),
@@ -96,7 +96,7 @@ def _inside(old, r, delta):
     return np.sqrt(delta + r)
 
 
-RMSPROP_BOX = Box(
+RMSPROP_EXERCISE = Exercise(
     "rmsprop_step",
     RMSProp,
     ("r",),
@@ -149,7 +149,7 @@ def _adam_hyperparameters(rng) -> dict:
     return {"lr": lr_delta["lr"], "rho1": rho1, "rho2": rho2, "delta": lr_delta["delta"]}
 
 
-ADAM_BOX = Box(
+ADAM_EXERCISE = Exercise(
     "adam_step",
     Adam,
     ("s", "r"),
@@ -187,7 +187,7 @@ def adagrad_step(student, cases: int = 5, steps: int = 4, seed: int = 0) -> None
 
     One step of r ← r + g⊙g; θ ← θ − ε/(δ + √r) ⊙ g from the previous r (zeros at first).
     """
-    check_steps(ADAGRAD_BOX, student, cases, steps, seed)
+    check_steps(ADAGRAD_EXERCISE, student, cases, steps, seed)
 
 
 def rmsprop_step(student, cases: int = 5, steps: int = 4, seed: int = 0) -> None:
@@ -195,7 +195,7 @@ def rmsprop_step(student, cases: int = 5, steps: int = 4, seed: int = 0) -> None
 
     One step of r ← ρr + (1 − ρ) g⊙g; θ ← θ − ε/√(δ + r) ⊙ g (δ inside the root).
     """
-    check_steps(RMSPROP_BOX, student, cases, steps, seed)
+    check_steps(RMSPROP_EXERCISE, student, cases, steps, seed)
 
 
 def adam_step(student, cases: int = 5, steps: int = 4, seed: int = 0) -> None:
@@ -206,17 +206,17 @@ def adam_step(student, cases: int = 5, steps: int = 4, seed: int = 0) -> None:
     s ← ρ₁s + (1 − ρ₁)g; r ← ρ₂r + (1 − ρ₂) g⊙g; ŝ = s/(1 − ρ₁ᵗ); r̂ = r/(1 − ρ₂ᵗ);
     θ ← θ − ε ŝ/(√r̂ + δ), as in dlopt.optim.Adam.
     """
-    check_steps(ADAM_BOX, student, cases, steps, seed)
+    check_steps(ADAM_EXERCISE, student, cases, steps, seed)
 
 
 def adagrad_run(student, cases: int = 3, steps: int = 20, seed: int = 0) -> None:
     """Check ``student(objective, theta0, lr, delta, steps) -> iterates`` (shape (steps + 1, d))."""
-    check_run(ADAGRAD_BOX, student, cases, steps, seed)
+    check_run(ADAGRAD_EXERCISE, student, cases, steps, seed)
 
 
 def rmsprop_run(student, cases: int = 3, steps: int = 20, seed: int = 0) -> None:
     """Check ``student(objective, theta0, lr, rho, delta, steps) -> iterates`` against RMSProp."""
-    check_run(RMSPROP_BOX, student, cases, steps, seed)
+    check_run(RMSPROP_EXERCISE, student, cases, steps, seed)
 
 
 def adam_run(student, cases: int = 3, steps: int = 20, seed: int = 0) -> None:
@@ -224,4 +224,4 @@ def adam_run(student, cases: int = 3, steps: int = 20, seed: int = 0) -> None:
 
     ``iterates`` has shape (steps + 1, d); s = r = 0 at the start and t counts from 1.
     """
-    check_run(ADAM_BOX, student, cases, steps, seed)
+    check_run(ADAM_EXERCISE, student, cases, steps, seed)

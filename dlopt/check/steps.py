@@ -15,7 +15,7 @@ the textbook :cite:p:`goodfellow2016deep,luo2020notes`.
 from __future__ import annotations
 
 from dlopt.check import _core
-from dlopt.check._drive import Box, check_run, check_steps
+from dlopt.check._drive import Exercise, check_run, check_steps
 from dlopt.optim import SGD, Momentum, Nesterov
 
 __all__ = [
@@ -37,7 +37,7 @@ def _lr_alpha(rng) -> dict:
 
 
 UPHILL = "Wrong sign: the step goes downhill, θ ← θ − εg (your θ moved uphill)."
-SGD_BOX = Box(
+SGD_EXERCISE = Exercise(
     "sgd_step",
     SGD,
     (),
@@ -82,7 +82,7 @@ MOMENTUM_VARIANTS = (
         "ε and α are swapped: v ← αv − εg.",
     ),
 )
-MOMENTUM_BOX = Box(
+MOMENTUM_EXERCISE = Exercise(
     "momentum_step", Momentum, ("v",), _lr_alpha, MOMENTUM_VARIANTS, "v ← αv − εg; θ ← θ + v"
 )
 
@@ -97,7 +97,7 @@ def _at(point):
     return step
 
 
-NESTEROV_BOX = Box(
+NESTEROV_EXERCISE = Exercise(
     "nesterov_step",
     Nesterov,
     ("v",),
@@ -132,7 +132,7 @@ NESTEROV_BOX = Box(
 
 def sgd_step(student, cases: int = 5, steps: int = 4, seed: int = 0) -> None:
     """Check ``student(theta, g, lr) -> theta``, one step θ ← θ − εg, against dlopt.optim.SGD."""
-    check_steps(SGD_BOX, student, cases, steps, seed)
+    check_steps(SGD_EXERCISE, student, cases, steps, seed)
 
 
 def momentum_step(student, cases: int = 5, steps: int = 4, seed: int = 0) -> None:
@@ -141,7 +141,7 @@ def momentum_step(student, cases: int = 5, steps: int = 4, seed: int = 0) -> Non
     One step of the box v ← αv − εg; θ ← θ + v, from the velocity v of the previous
     step (zeros at the first).
     """
-    check_steps(MOMENTUM_BOX, student, cases, steps, seed)
+    check_steps(MOMENTUM_EXERCISE, student, cases, steps, seed)
 
 
 def nesterov_step(student, cases: int = 5, steps: int = 4, seed: int = 0) -> None:
@@ -151,7 +151,7 @@ def nesterov_step(student, cases: int = 5, steps: int = 4, seed: int = 0) -> Non
     gradient at the interim point, θ̃ ← θ + αv; g ← ∇J(θ̃); v ← αv − εg; θ ← θ + v.
     At the first step v = 0, so only later steps show where g was taken.
     """
-    check_steps(NESTEROV_BOX, student, cases, steps, seed)
+    check_steps(NESTEROV_EXERCISE, student, cases, steps, seed)
 
 
 def sgd_run(student, cases: int = 3, steps: int = 20, seed: int = 0) -> None:
@@ -159,7 +159,7 @@ def sgd_run(student, cases: int = 3, steps: int = 20, seed: int = 0) -> None:
 
     ``iterates`` has shape (steps + 1, d): θ₀ and the θ after each step θ ← θ − ε∇J(θ).
     """
-    check_run(SGD_BOX, student, cases, steps, seed)
+    check_run(SGD_EXERCISE, student, cases, steps, seed)
 
 
 def momentum_run(student, cases: int = 3, steps: int = 20, seed: int = 0) -> None:
@@ -167,7 +167,7 @@ def momentum_run(student, cases: int = 3, steps: int = 20, seed: int = 0) -> Non
 
     ``iterates`` has shape (steps + 1, d); the velocity starts at v = 0.
     """
-    check_run(MOMENTUM_BOX, student, cases, steps, seed)
+    check_run(MOMENTUM_EXERCISE, student, cases, steps, seed)
 
 
 def nesterov_run(student, cases: int = 3, steps: int = 20, seed: int = 0) -> None:
@@ -176,4 +176,4 @@ def nesterov_run(student, cases: int = 3, steps: int = 20, seed: int = 0) -> Non
     ``iterates`` has shape (steps + 1, d); v starts at 0 and the gradient is taken with
     ``objective.grad`` at the interim point θ + αv.
     """
-    check_run(NESTEROV_BOX, student, cases, steps, seed)
+    check_run(NESTEROV_EXERCISE, student, cases, steps, seed)

@@ -144,33 +144,22 @@ class Network:
 class NetworkObjective:
     """J(θ) = the loss of ``net`` on one fixed minibatch: an objective like any other.
 
-    The last (θ, value, gradient) is remembered, so that ``value`` then
-    ``grad`` at the same θ costs one forward-backward pass, not two; ``value``
-    at a new θ (a line search, a finite difference) runs the forward pass only.
+    ``value`` runs the forward pass only; ``grad`` and ``value_and_grad`` run the forward and
+    the backward pass. A run remembers the last answer itself (:class:`dlopt.objective.Remembered`),
+    so recording J and ∇J at θ and then stepping from θ costs one pass.
     """
 
     def __init__(self, net: Network, X, y, train: bool = True):
         self.net, self.X, self.y, self.train = net, X, y, train
-        self._last = None
 
     def value_and_grad(self, theta):
-        theta = np.asarray(theta)
-        if not self._remembers(theta):
-            value, grad = self.net.loss_and_grad(theta, self.X, self.y, self.train)
-            self._last = (theta.copy(), value, grad)
-        return self._last[1], self._last[2].copy()
+        return self.net.loss_and_grad(np.asarray(theta), self.X, self.y, self.train)
 
     def value(self, theta) -> float:
-        theta = np.asarray(theta)
-        if self._remembers(theta):
-            return self._last[1]
-        return self.net.loss(theta, self.X, self.y, self.train)
+        return self.net.loss(np.asarray(theta), self.X, self.y, self.train)
 
     def grad(self, theta) -> np.ndarray:
         return self.value_and_grad(theta)[1]
-
-    def _remembers(self, theta) -> bool:
-        return self._last is not None and np.array_equal(self._last[0], theta)
 
 
 def mlp(
