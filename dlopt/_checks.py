@@ -48,13 +48,22 @@ def finite_array(name: str, array, shape: tuple[int, ...] | None = None) -> np.n
     array = np.asarray(array)
     if shape is not None and array.shape != tuple(shape):
         raise ValueError(f"{name} must have shape {tuple(shape)}, got shape {array.shape}")
-    if not np.all(np.isfinite(array)):
+    if not _all_finite(array):
         bad = np.flatnonzero(~np.isfinite(array))
         raise FloatingPointError(
             f"{name} has {bad.size} non-finite entries (first at flat index {bad[0]}: "
             f"{array.flat[bad[0]]!r})"
         )
     return array
+
+
+def _all_finite(array: np.ndarray) -> bool:
+    """Whether every entry is finite. A NaN or an infinity makes the sum non-finite, and a sum
+    of finite numbers is finite unless it overflows, so one cheap pass settles the common case;
+    only a sum that is not finite sends us to look at the entries one by one."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = array.sum()
+    return math.isfinite(total) or bool(np.isfinite(array).all())
 
 
 def finite_scalar(name: str, value: float) -> float:
