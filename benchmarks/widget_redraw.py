@@ -2,7 +2,7 @@
 
 One redraw = rerun 500 steps of an optimizer on the Rosenbrock function, move
 the trajectory and loss-curve lines, draw the canvas with Agg and encode the
-PNG the widget shows (exactly :meth:`dlopt.widgets.Explorer.redraw`). The
+PNG the widget shows (exactly :meth:`dlopt.interactive.widgets.Explorer.redraw`). The
 learning rate changes on every redraw, as when a slider moves. Prints the
 median over the redraws; the target is under 150 ms.
 
@@ -17,9 +17,9 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 import numpy as np
 
+from dlopt.interactive.widgets import explore
 from dlopt.optim import SGD, Momentum
 from dlopt.problems import Rosenbrock
-from dlopt.widgets import explore
 
 REDRAWS = 20
 STEPS = 500

@@ -77,7 +77,7 @@ def test_citations_read_as_in_the_book():
 
 
 def test_explorers_keep_their_text_only():
-    explorer = cell("dlopt.widgets.explore(...)", tags=["live-widget"])
+    explorer = cell("dlopt.interactive.explore(...)", tags=["live-widget"])
     data = {"text/plain": "run me", "application/vnd.jupyter.widget-view+json": {"model_id": "1"}}
     explorer.outputs = [nbformat.v4.new_output("execute_result", data=data, execution_count=1)]
     nb = nbformat.v4.new_notebook(cells=[explorer])

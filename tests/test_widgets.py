@@ -14,9 +14,17 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from dlopt import animate, figures
+from dlopt.interactive import animate, named, runs
+from dlopt.interactive.widgets import (
+    COMPUTING,
+    NOT_RUNNING,
+    READY,
+    Tabs,
+    explore,
+    explore_curves,
+    slider,
+)
 from dlopt.problems import Quadratic
-from dlopt.widgets import COMPUTING, NOT_RUNNING, READY, Tabs, explore, explore_curves, slider
 
 BOWL = Quadratic(np.eye(2))
 WINDOW = {"xlim": (-2.0, 2.0), "ylim": (-2.0, 2.0)}
@@ -66,11 +74,11 @@ def test_slider_ranges_follow_the_hyperparameter():
 
 
 def test_hyperparameters_are_the_constructor_defaults_updated():
-    assert figures.defaults(HeavyBall, given={"lr": 0.5}) == {
+    assert named.defaults(HeavyBall, given={"lr": 0.5}) == {
         "lr": 0.5, "alpha": 0.0, "nesterov": False, "schedule": None,
     }  # fmt: skip
     # several factories pool their names; one without a default needs a given value
-    pooled = figures.defaults(lambda kappa, seed=1: None, HeavyBall, given={"kappa": 4})
+    pooled = named.defaults(lambda kappa, seed=1: None, HeavyBall, given={"kappa": 4})
     assert pooled == {"kappa": 4, "seed": 1, "lr": 0.1, "alpha": 0.0, "nesterov": False,
                       "schedule": None}  # fmt: skip
 
@@ -156,7 +164,7 @@ def test_a_start_with_no_finite_loss_is_an_error_not_a_picture():
             return np.zeros(2)
 
     with pytest.raises(FloatingPointError, match="loss at step 0"):
-        figures.trace(Nowhere(), HeavyBall(), [0.0, 0.0], 5, **WINDOW)
+        runs.run_in_window(Nowhere(), HeavyBall(), [0.0, 0.0], 5, **WINDOW)
 
 
 def scaled_bowl(kappa):

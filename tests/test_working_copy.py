@@ -17,7 +17,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 import working_copy  # noqa: E402
 
-from dlopt.widgets import NOT_RUNNING  # noqa: E402
+from dlopt.interactive.widgets import NOT_RUNNING  # noqa: E402
 
 CHAPTER = "part3/momentum.ipynb"
 

@@ -14,7 +14,7 @@ them into the notebook's text the way the built book shows them:
   "Goodfellow et al. [2016]", from ``references.bib`` (pybtex, which sphinxcontrib-bibtex
   uses too);
 - an explorer's stored output keeps only its text, which says to run the notebook first
-  (``dlopt.widgets.NOT_RUNNING``); the saved widget state is dropped. JupyterLab would
+  (``dlopt.interactive.NOT_RUNNING``); the saved widget state is dropped. JupyterLab would
   otherwise show "Error displaying widget" or restore sliders that move nothing.
 
 A reference to something outside the notebook that cannot be resolved is left as written.

@@ -28,7 +28,7 @@ import chromium  # noqa: E402
 import live_text  # noqa: E402
 import nbformat  # noqa: E402
 
-from dlopt.widgets import COMPUTING, NOT_RUNNING  # noqa: E402
+from dlopt.interactive.widgets import COMPUTING, NOT_RUNNING  # noqa: E402
 
 CHAPTER = "part3/momentum.ipynb"  # two optimizer explorers and a static slider figure
 MOVES = 6

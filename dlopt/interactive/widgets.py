@@ -1,4 +1,4 @@
-"""Live slider explorers: a figure of :mod:`dlopt.figures` redrawn as sliders move.
+"""Live slider explorers: a figure of :mod:`dlopt.interactive.figures` redrawn as sliders move.
 
 :func:`explore` runs any optimizer on any 2-D objective (or objective factory)
 with a slider for every hyperparameter, the start θ₀ and the step count;
@@ -22,7 +22,8 @@ import numbers
 
 import ipywidgets as widgets
 
-from dlopt import figures
+from dlopt.interactive import figures
+from dlopt.interactive.named import START
 
 LOG_SLIDERS = ("lr", "delta")
 DECAY_SLIDERS = ("alpha", "rho", "rho1", "rho2")
@@ -117,8 +118,8 @@ class Tabs(RunFirst, widgets.Tab):
 class Explorer(RunFirst, widgets.VBox):
     """Sliders over named values above the picture of ``figure`` for their values.
 
-    ``figure`` is a :class:`dlopt.figures.Trajectory` or
-    :class:`dlopt.figures.Series`; ``sliders`` maps names to widgets; ``panel``
+    ``figure`` is a :class:`dlopt.interactive.figures.PathFigure` or
+    :class:`dlopt.interactive.figures.CurvesFigure`; ``sliders`` maps names to widgets; ``panel``
     is the figure's canvas. While a redraw runs, ``status`` says so (a slow
     explorer, one that trains a network, takes seconds). A value the figure
     rejects (``ValueError``, ``TypeError``, ``FloatingPointError``) leaves the
@@ -171,23 +172,23 @@ def explore(
     ``objective`` may be a factory of named values (``lambda kappa=10.0:
     quadratic_with_condition(kappa)``); its values get sliders too, and
     ``optimizer_class`` may be a factory as well (see
-    :class:`dlopt.figures.Trajectory`, which also explains ``contours_of``).
+    :class:`dlopt.interactive.figures.PathFigure`, which also explains ``contours_of``).
     ``hyperparameters`` overrides the starting values of the defaults (and
     supplies any argument without a default); a widget there is that value's
     slider; non-numeric values (a schedule, say) are passed through unchanged,
     without a slider. ``log_levels`` spaces the contours logarithmically, for
     narrow valleys. Returns the widget; display it as the last expression of a cell.
     """
-    figure = figures.Trajectory(
+    figure = figures.PathFigure(
         objective, optimizer_class, theta0=theta0, steps=steps, xlim=xlim, ylim=ylim,
         given=hyperparameters, contours_of=contours_of, log_levels=log_levels,
     )  # fmt: skip
     missing = sorted(set(figure.names) - set(figure.values))
     if missing:
         raise ValueError(f"no starting value for {missing}: give them in hyperparameters")
-    own = {k: v for k, v in figure.values.items() if k not in figures.START and _slidable(v)}
+    own = {k: v for k, v in figure.values.items() if k not in START and _slidable(v)}
     sliders = {name: slider(name, value) for name, value in own.items()}
-    for name, lim in zip(figures.START, (xlim, ylim), strict=False):
+    for name, lim in zip(START, (xlim, ylim), strict=False):
         low, high = float(lim[0]), float(lim[1])
         sliders[name] = slider(name, (low, high, (high - low) / 200), figure.values[name])
     steps = figure.values["steps"]
@@ -199,15 +200,15 @@ def explore_curves(compute, sliders=None, *, title=None, **options) -> Explorer:
     """Sliders over the arguments of ``compute``, above the curves it returns.
 
     ``compute(**values)`` returns a dict label → y, (x, y) or a number (a
-    horizontal line), as :class:`dlopt.figures.Lines` draws it; e.g.
+    horizontal line), as :class:`dlopt.interactive.canvas.Lines` draws it; e.g.
     ``lambda lr=0.05, b=4: {"excess": ..., "predicted floor": lr * c / b}``.
     ``sliders`` maps argument names to slider specs (see :func:`slider`; tuples
     and lists start at the argument's default); an argument left out gets a
     slider from its default. ``title`` and ``options`` (``xlabel``, ``ylabel``,
     ``logy``, ``xlim``, ``ylim``, ``styles``, ``figsize``, …) as in
-    :class:`dlopt.figures.Series`.
+    :class:`dlopt.interactive.figures.CurvesFigure`.
     """
-    figure = figures.Series(compute, title=title, **{"figsize": (7, 3.4), **options})
+    figure = figures.CurvesFigure(compute, title=title, **{"figsize": (7, 3.4), **options})
     unknown = sorted(set(sliders or {}) - set(figure.names))
     if unknown:
         raise ValueError(f"compute takes no argument {unknown}; it takes {figure.names}")

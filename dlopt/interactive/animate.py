@@ -1,9 +1,9 @@
 """Slider figures for the static page: a figure's frames over a list of values, as JavaScript.
 
-:func:`slider_figure` steps one value of a :class:`dlopt.figures.Trajectory`
+:func:`slider_figure` steps one value of a :class:`dlopt.interactive.figures.PathFigure`
 (a hyperparameter, an argument of an objective factory, the start) through a
 list; :func:`curves_figure` does the same for the curves a caller's
-``compute(**values)`` returns (a :class:`dlopt.figures.Series`). Each frame is
+``compute(**values)`` returns (a :class:`dlopt.interactive.figures.CurvesFigure`). Each frame is
 the figure redrawn for one value; :func:`animation_html` turns the animation
 into a player that works on a static page with no kernel.
 """
@@ -18,14 +18,15 @@ import re
 import matplotlib as mpl
 from matplotlib.animation import FuncAnimation
 
-from dlopt.figures import Series, Trajectory
+from dlopt.interactive.figures import CurvesFigure, PathFigure
 
 
 def frames(figure, name, values) -> FuncAnimation:
     """One frame of ``figure`` per value of ``name``; the other values stay at ``figure.values``.
 
-    ``figure`` is a :class:`~dlopt.figures.Trajectory` or a
-    :class:`~dlopt.figures.Series`; the animation carries its canvas as ``.panel`` and
+    ``figure`` is a :class:`~dlopt.interactive.figures.PathFigure` or a
+    :class:`~dlopt.interactive.figures.CurvesFigure`; the animation carries its canvas as
+    ``.panel`` and
     ``(name, values)`` as ``.slider``, which label the player's slider.
     """
     if name not in figure.names:
@@ -54,10 +55,10 @@ def slider_animation(
 
     ``param_name`` is a hyperparameter, an argument of an objective factory,
     ``"θ₀[0]"``, ``"θ₀[1]"`` or ``"steps"``; the other values are the defaults
-    updated by ``fixed``; the arguments are those of :class:`~dlopt.figures.Trajectory`.
-    The animation carries its :class:`~dlopt.figures.Panel` as ``.panel``.
+    updated by ``fixed``; the arguments are those of :class:`~dlopt.interactive.figures.PathFigure`.
+    The animation carries its :class:`~dlopt.interactive.canvas.Panel` as ``.panel``.
     """
-    figure = Trajectory(
+    figure = PathFigure(
         objective, optimizer_class, theta0=theta0, steps=steps, xlim=xlim, ylim=ylim,
         given=fixed, contours_of=contours_of, log_levels=log_levels, figsize=figsize, dpi=dpi,
     )  # fmt: skip
@@ -67,13 +68,13 @@ def slider_animation(
 def curves_animation(compute, name, values, *, fixed=None, title=None, **options):
     """One frame per value of ``name``: the curves ``compute(**values)`` returns.
 
-    ``compute`` returns a dict label → series (see :class:`~dlopt.figures.Lines`);
+    ``compute`` returns a dict label → series (see :class:`~dlopt.interactive.canvas.Lines`);
     the other values are its defaults updated by ``fixed``. ``title`` and
     ``options`` (``xlabel``, ``ylabel``, ``logy``, ``ylim``, ``styles``, …) are
-    those of :class:`~dlopt.figures.Series`.
+    those of :class:`~dlopt.interactive.figures.CurvesFigure`.
     """
     options = {"figsize": (6, 3.2), "dpi": 75, **options}
-    return frames(Series(compute, given=fixed, title=title, **options), name, values)
+    return frames(CurvesFigure(compute, given=fixed, title=title, **options), name, values)
 
 
 ICONS = {
