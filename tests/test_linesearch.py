@@ -41,18 +41,24 @@ CASES = {
 }
 
 
+def assert_strong_wolfe(objective, theta, rho, eps, c1, c2) -> float:
+    """Check both strong Wolfe conditions at step ``eps`` by evaluating J again; return φ(ε)."""
+    phi0, slope0 = objective.value(theta), objective.grad(theta) @ rho
+    phi, slope = objective.value(theta + eps * rho), objective.grad(theta + eps * rho) @ rho
+    assert eps > 0
+    assert phi <= phi0 + c1 * eps * slope0  # sufficient decrease
+    assert abs(slope) <= c2 * abs(slope0)  # curvature (strong form)
+    return phi
+
+
 @pytest.mark.parametrize("name", CASES)
 def test_wolfe_step_satisfies_both_strong_wolfe_conditions(name):
     objective, theta, rho = CASES[name]
     rho = -objective.grad(theta) if rho is None else rho
     result = strong_wolfe(objective, theta, rho)
     assert result.status == "converged" and result.converged
+    phi = assert_strong_wolfe(objective, theta, rho, result.step, C1, C2)
     eps = result.step
-    phi0, slope0 = objective.value(theta), objective.grad(theta) @ rho
-    phi, slope = objective.value(theta + eps * rho), objective.grad(theta + eps * rho) @ rho
-    assert eps > 0
-    assert phi <= phi0 + C1 * eps * slope0  # sufficient decrease
-    assert abs(slope) <= C2 * abs(slope0)  # curvature (strong form)
     assert result.value == pytest.approx(phi, rel=1e-14)
     np.testing.assert_allclose(result.gradient, objective.grad(theta + eps * rho), rtol=1e-14)
     assert 1 <= result.evaluations <= linesearch.MAX_BRACKET_ITERATIONS
@@ -75,12 +81,7 @@ def test_wolfe_step_satisfies_the_conditions_with_the_given_large_c1(name):
     c1, c2 = 0.4, 0.45
     result = strong_wolfe(objective, theta, rho, c1=c1, c2=c2)
     assert result.converged
-    eps = result.step
-    phi0, slope0 = objective.value(theta), objective.grad(theta) @ rho
-    phi, slope = objective.value(theta + eps * rho), objective.grad(theta + eps * rho) @ rho
-    assert eps > 0
-    assert phi <= phi0 + c1 * eps * slope0  # sufficient decrease
-    assert abs(slope) <= c2 * abs(slope0)  # curvature (strong form)
+    assert_strong_wolfe(objective, theta, rho, result.step, c1, c2)
 
 
 def test_wolfe_accepts_the_first_trial_when_it_is_already_good():
