@@ -29,7 +29,7 @@ def median_redraw(optimizer_class) -> tuple[float, float, float]:
     """Median, min and max redraw time in ms while the ``lr`` slider moves."""
     explorer = explore(
         Rosenbrock(), optimizer_class, theta0=[-1.2, 1.0], steps=STEPS, xlim=(-2, 2),
-        ylim=(-1, 3), hyperparameters={"lr": 1e-3}, log_levels=True,
+        ylim=(-1, 3), values={"lr": 1e-3}, log_levels=True,
     )  # fmt: skip
     times = []
     for value in np.geomspace(5e-4, 2e-3, REDRAWS):

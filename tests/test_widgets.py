@@ -91,7 +91,7 @@ def test_explorer_has_a_slider_per_numeric_hyperparameter():
 
 
 def test_moving_sliders_redraws_the_run():
-    ex = explore(BOWL, HeavyBall, theta0=[1.0, 1.0], steps=3, hyperparameters={"lr": 0.5}, **WINDOW)
+    ex = explore(BOWL, HeavyBall, theta0=[1.0, 1.0], steps=3, values={"lr": 0.5}, **WINDOW)
     # gradient descent with ε = ½ on ½‖θ‖² halves θ each step
     np.testing.assert_allclose(ex.panel.path.get_xdata(), [1, 0.5, 0.25, 0.125])
     before = ex.image.value
@@ -124,7 +124,7 @@ def test_divergence_and_bad_values_show_in_the_title():
 
 def test_explore_rejects_bad_arguments():
     with pytest.raises(ValueError, match=r"no value \[.beta.\] is taken"):
-        explore(BOWL, HeavyBall, theta0=[0, 0], steps=5, hyperparameters={"beta": 1.0}, **WINDOW)
+        explore(BOWL, HeavyBall, theta0=[0, 0], steps=5, values={"beta": 1.0}, **WINDOW)
     with pytest.raises(ValueError, match="theta0 must be a point of the plane"):
         explore(BOWL, HeavyBall, theta0=[0, 0, 0], steps=5, **WINDOW)
     with pytest.raises(ValueError, match="steps"):
@@ -174,7 +174,7 @@ def scaled_bowl(kappa):
 
 def test_an_objective_factory_gets_a_slider_and_new_contours():
     ex = explore(scaled_bowl, HeavyBall, theta0=[1.0, 1.0], steps=3,
-                 hyperparameters={"kappa": 3.0, "lr": 0.5}, **WINDOW)  # fmt: skip
+                 values={"kappa": 3.0, "lr": 0.5}, **WINDOW)  # fmt: skip
     assert list(ex.sliders)[:3] == ["kappa", "lr", "alpha"]
     # θ₂ ← (1 − εκ) θ₂ = −½ θ₂ for κ = 3, ε = ½
     np.testing.assert_allclose(ex.panel.path.get_ydata(), (-0.5) ** np.arange(4))
@@ -285,7 +285,7 @@ def test_the_static_player_refuses_alt_text_that_describes_nothing():
 def test_readouts_show_every_step_of_their_slider():
     assert slider("alpha", 0.9).readout_format == ".3f"  # α moves in steps of 0.001
     assert slider("x", (0.0, 1.0, 0.025)).readout_format == ".3f"
-    assert slider("x", (0.0, 3.0)).readout_format == ".2f"  # (max − min)/100
+    assert slider("x", (0.0, 3.0)).readout_format == ".1f"  # ipywidgets' step for a float range
     assert slider("x", (0.0, 10.0, 0.5)).readout_format == ".1f"
     ex = explore(BOWL, HeavyBall, theta0=[1.0, -1.0], steps=5, **WINDOW)
     assert ex.sliders["alpha"].readout_format == ".3f"

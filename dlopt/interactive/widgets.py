@@ -37,7 +37,8 @@ def slider(name: str, spec, value=None) -> widgets.ValueWidget:
     start of a slider ranged by the name: ``lr``/``delta`` and any other
     positive float a log slider from 10⁻³ to 10² times the decade of the
     number, decay rates [0, 0.999], integers 1 to 4·spec; a tuple (min, max)
-    or (min, max, step), a linear slider; a list, a slider over its entries.
+    or (min, max, step), a linear slider by ipywidgets' ``interact`` rule (a float
+    range without a step moves in steps of 0.1); a list, a slider over its entries.
     The last two start at ``value`` if given, else at the middle.
     """
     common = {"description": name, "continuous_update": False, "style": STYLE}
@@ -46,17 +47,13 @@ def slider(name: str, spec, value=None) -> widgets.ValueWidget:
     if isinstance(spec, list):
         start = value if value in spec else spec[len(spec) // 2]
         return widgets.SelectionSlider(options=spec, value=start, **common)
-    if isinstance(spec, tuple):
-        low, high, *step = spec
-        integer = all(isinstance(v, numbers.Integral) for v in spec)
-        start = value if value is not None else (low + high) // 2 if integer else (low + high) / 2
-        if integer:
-            step = step[0] if step else 1
-            return widgets.IntSlider(value=start, min=low, max=high, step=step, **common)
-        step = step[0] if step else (high - low) / 100
-        return widgets.FloatSlider(
-            value=start, min=low, max=high, step=step, readout_format=_readout(step), **common
-        )
+    if isinstance(spec, tuple):  # (min, max[, step]): ipywidgets' own rule, as interact reads it
+        widget = widgets.interactive.widget_from_abbrev(spec, *([] if value is None else [value]))
+        widget.description, widget.continuous_update = name, False
+        widget.style.description_width = STYLE["description_width"]
+        if isinstance(widget, widgets.FloatSlider):
+            widget.readout_format = _readout(widget.step)  # every step visible, not just .2f
+        return widget
     if isinstance(spec, bool):
         return widgets.Checkbox(value=spec, description=name)
     if isinstance(spec, numbers.Integral):
@@ -163,7 +160,7 @@ def explore(
     steps,
     xlim,
     ylim,
-    hyperparameters=None,
+    values=None,
     contours_of=None,
     log_levels=False,
 ) -> Explorer:
@@ -173,7 +170,7 @@ def explore(
     quadratic_with_condition(kappa)``); its values get sliders too, and
     ``optimizer_class`` may be a factory as well (see
     :class:`dlopt.interactive.figures.PathFigure`, which also explains ``contours_of``).
-    ``hyperparameters`` overrides the starting values of the defaults (and
+    ``values`` overrides the starting values of the defaults (and
     supplies any argument without a default); a widget there is that value's
     slider; non-numeric values (a schedule, say) are passed through unchanged,
     without a slider. ``log_levels`` spaces the contours logarithmically, for
@@ -181,11 +178,11 @@ def explore(
     """
     figure = figures.PathFigure(
         objective, optimizer_class, theta0=theta0, steps=steps, xlim=xlim, ylim=ylim,
-        given=hyperparameters, contours_of=contours_of, log_levels=log_levels,
+        given=values, contours_of=contours_of, log_levels=log_levels,
     )  # fmt: skip
     missing = sorted(set(figure.names) - set(figure.values))
     if missing:
-        raise ValueError(f"no starting value for {missing}: give them in hyperparameters")
+        raise ValueError(f"no starting value for {missing}: give them in values")
     own = {k: v for k, v in figure.values.items() if k not in START and _slidable(v)}
     sliders = {name: slider(name, value) for name, value in own.items()}
     for name, lim in zip(START, (xlim, ylim), strict=False):
