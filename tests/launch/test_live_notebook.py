@@ -115,7 +115,7 @@ def test_a_chapter_opens_runs_and_its_explorer_redraws_on_a_key_press(lab):
         prose = "\n".join(rendered.evaluate_all("nodes => nodes.map(n => n.textContent)"))
         assert ":::{" not in prose and "{numref}" not in prose and "{glue" not in prose
         assert not [name for name in glue_names() if name in prose]
-        assert "Fig. 11.1." in prose and "Fig. 11.2" in prose and "def step(self" in prose
+        assert "Fig. 11.1." in prose and "Fig. 11.2" in prose and "def box(g, state" in prose
         frame = notebook.locator("img[id^=_anim_img]").first
         assert (frame.get_attribute("src") or "").startswith("data:image/png")
 
