@@ -43,11 +43,11 @@ class Optimizer(ABC):
 
     def gradient(self, objective, theta, dtype=None) -> np.ndarray:
         """Ask ``objective`` for ∇J(θ), cast it to ``dtype`` if given, and check its shape and
-        finiteness (after the cast: a float64 entry beyond float32's range is refused)."""
+        finiteness (after the cast: a float64 entry beyond float32's range becomes inf, which
+        numpy warns about and the check refuses)."""
         g = np.asarray(objective.grad(theta))
         if dtype is not None:
-            with np.errstate(over="ignore"):  # an entry too large for dtype becomes inf, refused
-                g = g.astype(dtype, copy=False)
+            g = g.astype(dtype, copy=False)
         return _checks.finite_array("gradient", g, np.shape(theta))
 
     def learning_rate(self, k: int) -> float:
