@@ -43,6 +43,25 @@ def positive_int(name: str, value: int) -> int:
     return int(value)
 
 
+def fit_arguments(epochs, steps, batch_size, patience, validation, progress, train_set) -> None:
+    """The checks of :func:`dlopt.fit`'s arguments, each naming the argument and its value."""
+    if epochs is None and steps is None:
+        raise ValueError("give epochs or steps (or both), got epochs=None and steps=None")
+    if epochs is not None:
+        positive_int("epochs", epochs)
+    if steps is not None:
+        positive_int("steps", steps)
+    if progress and epochs is None:
+        raise ValueError("progress=True needs epochs, got epochs=None")
+    positive_int("batch_size", batch_size)
+    if patience is not None:
+        positive_int("patience", patience)
+        if validation is None:
+            raise ValueError(f"patience={patience} needs a validation set, got validation=None")
+    if len(train_set) == 0:
+        raise ValueError("train_set is empty")
+
+
 def finite_array(name: str, array, shape: tuple[int, ...] | None = None) -> np.ndarray:
     """Return ``array`` as an ndarray after checking its shape and that every entry is finite."""
     array = np.asarray(array)

@@ -20,10 +20,7 @@ import numpy as np
 
 from dlopt import _checks
 from dlopt.objective import Forwarding
-from dlopt.train import Record, fit, minimize
-
-BLOWUP = 1e6
-"""A run has diverged once J(θ) > J(θ₀) + BLOWUP·(1 + |J(θ₀)|)."""
+from dlopt.train import Record, diverged, fit, minimize
 
 
 class Noisy(Forwarding):
@@ -82,14 +79,13 @@ def settings_grid(grid: dict) -> list[dict]:
 
 
 def _run(objective, optimizer, theta0, steps, target) -> Trial:
-    """One minimize run, stopped and scored as diverged when J blows up."""
+    """One minimize run, stopped and scored as failed when it diverges (``train.diverged``)."""
     j0 = float(objective.value(theta0))
-    ceiling = j0 + BLOWUP * (1 + abs(j0))
     with np.errstate(over="ignore", invalid="ignore"):
         try:
             record = minimize(
                 objective, optimizer, theta0, steps, target=target,
-                callback=lambda k, theta, loss: loss > ceiling,
+                callback=lambda k, theta, loss: diverged(loss, j0),
             )  # fmt: skip
         except FloatingPointError:
             record = None

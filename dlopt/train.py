@@ -59,6 +59,15 @@ class Record:
         return self.thetas[-1 if self.best is None else self.best]
 
 
+#: How far above J(θ₀) a run's loss may climb, in units of 1 + |J(θ₀)|, before it has diverged.
+BLOWUP = 1e6
+
+
+def diverged(loss: float, start_loss: float) -> bool:
+    """The one divergence rule: J(θ_k) > J(θ₀) + BLOWUP·(1 + |J(θ₀)|), or J(θ_k) not finite."""
+    return not loss <= start_loss + BLOWUP * (1 + abs(start_loss))
+
+
 def _start(theta0) -> np.ndarray:
     theta = _checks.finite_array("theta0", np.array(theta0, copy=True))
     if theta.ndim != 1:
@@ -178,7 +187,7 @@ def fit(
     forward pass over the data per step), for a curve free of minibatch noise.
     ``progress=True`` prints a text bar to stderr (off by default; needs ``epochs``).
     """
-    _check_fit(epochs, steps, batch_size, patience, validation, progress, train_set)
+    _checks.fit_arguments(epochs, steps, batch_size, patience, validation, progress, train_set)
     rng = np.random.default_rng(seed)
     theta = _start(net.init(rng) if theta0 is None else theta0)
     if sampler is None:
@@ -227,25 +236,6 @@ def fit(
         best=stopping.best,
         extras={key: np.array(value) for key, value in metrics.extras.items()},
     )
-
-
-def _check_fit(epochs, steps, batch_size, patience, validation, progress, train_set) -> None:
-    """The checks of :func:`fit`'s arguments, each naming the argument and its value."""
-    if epochs is None and steps is None:
-        raise ValueError("give epochs or steps (or both), got epochs=None and steps=None")
-    if epochs is not None:
-        _checks.positive_int("epochs", epochs)
-    if steps is not None:
-        _checks.positive_int("steps", steps)
-    if progress and epochs is None:
-        raise ValueError("progress=True needs epochs, got epochs=None")
-    _checks.positive_int("batch_size", batch_size)
-    if patience is not None:
-        _checks.positive_int("patience", patience)
-        if validation is None:
-            raise ValueError(f"patience={patience} needs a validation set, got validation=None")
-    if len(train_set) == 0:
-        raise ValueError("train_set is empty")
 
 
 def _shuffled_batches(n: int, batch_size: int, replace: bool):
