@@ -11,6 +11,7 @@ under some name: ``dlopt.optim.SGD`` documents ``dlopt.optim.sgd.SGD`` too.
 import importlib
 import inspect
 import pkgutil
+import re
 
 import pytest
 from sphinx.util.inventory import InventoryFile
@@ -83,3 +84,15 @@ def test_every_public_name_is_in_the_api_reference(module_name, documented):
         f"'.. automodule:: {module_name}' (or export them from a documented package's __all__);"
         " a module constant needs a '#:' comment above it for autodoc to document it"
     )
+
+
+def test_no_class_or_function_is_described_twice(html_dir):
+    # one description per object: a name re-exported by a package is excluded at its home or there
+    page = (html_dir / "book" / "api.html").read_text()
+    homes = {}
+    for name in sorted(set(re.findall(r'<dt class="sig[^"]*" id="(dlopt\.[\w.]+)"', page))):
+        obj = resolve(name)
+        if inspect.isclass(obj) or inspect.isfunction(obj):
+            homes.setdefault(id(obj), []).append(name)
+    twice = sorted(found for found in homes.values() if len(found) > 1)
+    assert not twice, f"described under two names (add one to :exclude-members:): {twice}"
