@@ -84,4 +84,4 @@ class RMSProp(FirstOrder):
     def nesterov_box(g, state, *, epsilon, rho, delta, alpha):
         r = rho * state["r"] + (1 - rho) * g * g  # accumulate squared gradient
         v = alpha * state["v"] - epsilon / np.sqrt(delta + r) * g  # v ← αv − ε/√(δ + r) ⊙ g
-        return v, {"r": r, "v": v}  # apply update: θ ← θ + v
+        return v, {"r": r, "v": v}  # Δθ = v; step applies θ ← θ + v

@@ -32,7 +32,7 @@ class Momentum(FirstOrder):
     @staticmethod
     def box(g, state, *, epsilon, alpha):
         v = alpha * state["v"] - epsilon * g  # compute velocity update: v ← αv − εg
-        return v, {"v": v}  # apply update: θ ← θ + v
+        return v, {"v": v}  # Δθ = v; step applies θ ← θ + v
 
 
 class Nesterov(Momentum):

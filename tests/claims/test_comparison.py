@@ -341,7 +341,11 @@ def test_exercise_3_loud_and_quiet_noise(glued):
         assert glued("part3/comparison", f"cmp_ex3_momentum_{level}_step") == f"{step:.3g}"
     assert glued("part3/comparison", "cmp_ex3_adam_quiet_lr") == f"{10**-0.5:.3g}"
     assert glued("part3/comparison", "cmp_ex3_adam_loud_lr") == f"{10**-1.5:.3g}"
-    growth = {"adam": loud_adam / quiet_adam, "momentum": loud_momentum / quiet_momentum}
+    growth = {
+        "adam": loud_adam / quiet_adam,
+        "momentum": loud_momentum / quiet_momentum,
+        "sgd": loud_sgd / quiet_sgd,
+    }
     for name, factor in growth.items():
         assert glued("part3/comparison", f"cmp_ex3_{name}_growth") == f"{round(factor, -2):.0f}"
     spread = max(loud_sgd, loud_momentum, loud_adam) / min(loud_sgd, loud_momentum, loud_adam)
