@@ -112,3 +112,26 @@ clean:
 student: $(STAMP)
 	rm -rf student
 	$(BIN)/python tools/working_copy.py --edition student --out student
+
+# The student book: the HTML book built from the student edition (no solution on any page, in
+# any download), into _build/student-html; _build/html, the instructor book, is not touched.
+# Its Binder and Colab buttons open book/... on the branch `student` of STUDENT_REPOSITORY
+# (default: the book's own repository, `repository: url:` of _config.yml), which
+# `make student-branch` commits; `make student-archive` zips the hand-out of `make student`.
+# tools/student_book.py; README.md, "The student book", says how to publish them.
+STUDENT_REPOSITORY ?=
+STUDENT_SOURCE := _build/student-source
+.PHONY: student-book student-branch student-archive
+student-book: $(STAMP)
+	$(BIN)/python tools/student_book.py source --out $(STUDENT_SOURCE) \
+		$(if $(STUDENT_REPOSITORY),--repository $(STUDENT_REPOSITORY))
+	$(BIN)/python tools/student_book.py build --source $(STUDENT_SOURCE) --html _build/student-html
+	@echo "Serve it: $(BIN)/python -m http.server --directory _build/student-html 8000"
+
+student-branch: $(STAMP)
+	$(BIN)/python tools/student_book.py source --out $(STUDENT_SOURCE) \
+		$(if $(STUDENT_REPOSITORY),--repository $(STUDENT_REPOSITORY))
+	$(BIN)/python tools/student_book.py branch --source $(STUDENT_SOURCE)
+
+student-archive: student
+	$(BIN)/python tools/student_book.py archive --folder student --out _build/student-notebooks.zip
