@@ -131,7 +131,8 @@ def branch(tree: pathlib.Path, name: str = BRANCH, repo: pathlib.Path = ROOT) ->
 
 
 def archive(folder: pathlib.Path, out: pathlib.Path) -> pathlib.Path:
-    """Zip the notebooks of ``folder`` into ``out`` (``.zip``), under a folder of that name."""
+    """Zip ``folder`` (a folder of notebooks; one without any is an error) into ``out``
+    (``.zip``), its files under a folder of the same name."""
     folder, out = pathlib.Path(folder).resolve(), pathlib.Path(out).resolve()
     if not student_edition.notebooks(folder):
         raise FileNotFoundError(f"no notebook in {folder}: run `make student` first")
