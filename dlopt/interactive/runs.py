@@ -1,4 +1,4 @@
-"""A run for a picture: the path of an optimizer, cut where it leaves the window for good."""
+"""A run for a picture: the path of an optimizer, cut where it diverges or leaves the window."""
 
 from __future__ import annotations
 
