@@ -10,6 +10,7 @@ import pathlib
 import numpy as np
 import pytest
 
+import dlopt
 from dlopt import check
 from dlopt.problems import Quadratic
 
@@ -120,6 +121,27 @@ def test_momentum_mistakes():
     assert "step 1: your θ differs" in message  # v is right; θ is not
     fails(check.momentum_step, averaged, "no factor (1 − α)")
 
+    def pytorch(theta, v, g, lr, alpha):
+        v = alpha * v + g
+        return theta - lr * v, v
+
+    message = fails(check.momentum_step, pytorch, "PyTorch's convention", "Conventions page")
+    assert "step 1: your velocity v differs" in message  # θ is right at step 1, v is not
+
+
+def test_a_pytorch_momentum_run_is_the_same_run(capsys):
+    # with a constant ε, PyTorch's buffer is the box's v divided by −ε: the iterates agree
+    def pytorch_run(objective, theta0, lr, alpha, steps):
+        theta, v, path = np.array(theta0, dtype=float), 0.0, [theta0]
+        for _ in range(steps):
+            v = alpha * v + objective.grad(theta)
+            theta = theta - lr * v
+            path.append(theta)
+        return np.array(path)
+
+    check.momentum_run(pytorch_run)
+    assert capsys.readouterr().out.startswith("✓ 3 runs")
+
 
 def test_nesterov_mistakes_show_from_step_2():
     def classical(theta, v, grad, lr, alpha):
@@ -199,6 +221,63 @@ def test_adam_mistakes():
     fails(check.adam_step, swapped_rhos, "ρ₁ belongs to s")
 
 
+def notes_adam(theta, s, r, t, g, lr, rho1, rho2, delta):
+    s = rho1 * s + (1 - rho1) * g
+    r = rho2 * r + (1 - rho2) * g**2
+    return theta - lr * s / (1 - rho1**t) / np.sqrt(r / (1 - rho2**t) + delta), s, r
+
+
+def test_the_notes_adam_is_checked_with_inside(capsys):
+    check.adam_step(notes_adam, inside=True)
+    assert capsys.readouterr().out == "✓ 5 cases match dlopt.optim.Adam(delta_inside_root=True)\n"
+    fails(check.adam_step, notes_adam, "δ is inside the square root, as in the notes")
+    fails(
+        lambda f: check.adam_step(f, inside=True),
+        adam,
+        "δ is outside the square root, as in the textbook",
+        "ignore inside",
+    )
+
+    def either(theta, s, r, t, g, lr, rho1, rho2, delta, inside=False):
+        step = notes_adam if inside else adam
+        return step(theta, s, r, t, g, lr, rho1, rho2, delta)
+
+    def ignores_inside(theta, s, r, t, g, lr, rho1, rho2, delta, inside=False):
+        return adam(theta, s, r, t, g, lr, rho1, rho2, delta)
+
+    check.adam_step(either)
+    check.adam_step(either, inside=True)
+    assert capsys.readouterr().out.count("✓ 5 cases match") == 2
+    fails(lambda f: check.adam_step(f, inside=True), ignores_inside, "ignore inside")
+
+
+def test_inside_and_outside_differ_in_every_case_of_the_adam_checks():
+    from dlopt.check import _core, _drive, adaptive
+
+    for exercise, inside in [(adaptive.ADAM_EXERCISE, False), (adaptive.ADAM_NOTES_EXERCISE, True)]:
+        for seed in range(20):
+            rng = np.random.default_rng(seed)
+            for _ in range(5):  # the cases of a step check; a run check uses the first 3
+                objective, theta0 = _drive.random_quadratic(rng)
+                hyper = exercise.draw_hyperparameters(rng)
+                box, other = adaptive._adam(inside=inside), adaptive._adam(inside=not inside)
+                path = _drive.run_variant(box, exercise, objective, theta0, hyper, 4)
+                path_other = _drive.run_variant(other, exercise, objective, theta0, hyper, 4)
+                gap = np.abs(path - path_other) / (_core.ATOL + _core.RTOL * np.abs(path))
+                assert gap.max() > 100, (seed, hyper)  # 100 times the check's tolerance
+
+
+def test_a_hard_coded_rho1_is_named():
+    def fixed_rho1(theta, s, r, t, g, lr, rho1, rho2, delta):
+        return adam(theta, s, r, t, g, lr, 0.99, rho2, delta)
+
+    def fixed_notes(theta, s, r, t, g, lr, rho1, rho2, delta):
+        return notes_adam(theta, s, r, t, g, lr, 0.99, rho2, delta)
+
+    fails(check.adam_step, fixed_rho1, "ρ₁ is fixed at 0.99", "use its argument rho1")
+    fails(lambda f: check.adam_step(f, inside=True), fixed_notes, "ρ₁ is fixed at 0.99")
+
+
 def test_an_unknown_mistake_gets_the_box_and_the_numbers():
     def strange(theta, v, g, lr, alpha):
         v = alpha * v - lr * g + 1e-3
@@ -254,14 +333,24 @@ def test_initializer_accepts_any_correct_way_of_drawing(capsys):
         (lambda shape, rng: rng.uniform(-1, 1, shape) / np.sqrt(shape[0]), "1/(3m)"),
         (lambda shape, rng: rng.normal(0, np.sqrt(6 / sum(shape)), shape), "used as the standard"),
         (lambda shape, rng: rng.normal(0, np.sqrt(2 / sum(shape)), shape), "not a normal"),
+        (lambda shape, rng: rng.normal(0, np.sqrt(2 / shape[0]), shape), "2/m (He's"),
         (lambda shape, rng: np.abs(glorot(shape, rng)), "mean"),
         (lambda shape, rng: glorot(shape[::-1], rng), "m and n swapped"),
         (lambda shape, rng: glorot(shape, np.random.default_rng()), "same seed differ"),
     ],
-    ids=["fan-in", "bound as std", "normal", "positive", "transposed", "ignores rng"],
+    ids=["fan-in", "bound as std", "normal", "He's", "positive", "transposed", "ignores rng"],
 )
 def test_initializer_mistakes(student, phrase):
     fails(check.initializer, student, phrase)
+
+
+def test_glorot_with_the_fan_in_only_is_not_called_he():
+    def fan_in_only(shape, rng):
+        a = np.sqrt(6 / shape[0])
+        return rng.uniform(-a, a, size=shape)
+
+    message = fails(check.initializer, fan_in_only, "a = √(6/m), the fan-in only", "√(6/(m + n))")
+    assert "He" not in message
 
 
 def test_initializer_rejects_an_unknown_kind():
@@ -316,6 +405,18 @@ def test_whole_runs_pass_and_their_mistakes_are_named(capsys):
         return adam_run(objective, theta0, lr, rho1, rho2, delta, steps, inside=True)
 
     fails(check.adam_run, notes_adam, "adam_run, case 1", "step 1", "as in the notes")
+    check.adam_run(notes_adam, inside=True)
+    check.adam_run(adam_run, inside=True)  # the book's solution, given inside=True
+    assert capsys.readouterr().out.count("match dlopt.optim.Adam(delta_inside_root=True)") == 2
+
+    def textbook_adam(objective, theta0, lr, rho1, rho2, delta, steps):
+        return adam_run(objective, theta0, lr, rho1, rho2, delta, steps)
+
+    def ignores_inside(objective, theta0, lr, rho1, rho2, delta, steps, inside=False):
+        return adam_run(objective, theta0, lr, rho1, rho2, delta, steps)
+
+    for student in (textbook_adam, ignores_inside):
+        fails(lambda f: check.adam_run(f, inside=True), student, "as in the textbook")
     fails(
         check.momentum_run,
         lambda J, theta0, lr, alpha, steps: momentum_run(J, theta0, lr, alpha, steps)[1:],
@@ -331,6 +432,27 @@ def test_whole_runs_pass_and_their_mistakes_are_named(capsys):
     )
 
 
+def test_a_run_of_one_array_changed_in_place_is_named():
+    def in_place(objective, theta0, lr, alpha, steps, keep_theta0=True):
+        theta = np.array(theta0, dtype=float) if keep_theta0 else theta0
+        v, path = np.zeros(len(theta0)), [theta0 if keep_theta0 else theta]
+        for _ in range(steps):
+            v = alpha * v - lr * objective.grad(theta)
+            theta += v
+            path.append(theta)
+        return path
+
+    def as_array(objective, theta0, lr, alpha, steps):  # the rows are equal, no longer the same
+        return np.array(in_place(objective, theta0, lr, alpha, steps))
+
+    def theta0_too(objective, theta0, lr, alpha, steps):
+        return in_place(objective, theta0, lr, alpha, steps, keep_theta0=False)
+
+    for student in (in_place, as_array, theta0_too):
+        message = fails(check.momentum_run, student, "one and the same array", "theta.copy()")
+        assert "step 0" not in message
+
+
 def test_a_run_wrong_only_at_its_last_iterate_fails():
     # Rows θ₀, ..., θ₂₀ are all compared: a slip in the final θ₂₀ alone is a wrong run.
     def last_row_off(objective, theta0, lr, alpha, steps):
@@ -341,10 +463,35 @@ def test_a_run_wrong_only_at_its_last_iterate_fails():
     fails(check.momentum_run, last_row_off, "momentum_run, case 1", "step 20: your θ differs")
 
 
-def test_dlopt_own_boxes_pass_as_students(capsys):
-    from dlopt.optim import SGD, AdaGrad, Adam, Momentum, RMSProp
+def test_a_function_that_calls_dlopt_is_refused():
+    from dlopt.optim import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSProp
+    from dlopt.train import minimize
 
-    # a box returns Δθ and the new state
+    def adam_by_minimize(objective, theta0, lr, rho1, rho2, delta, steps):
+        return dlopt.minimize(objective, Adam(lr, rho1, rho2, delta), theta0, steps=steps).thetas
+
+    def adam_by_bound_minimize(objective, theta0, lr, rho1, rho2, delta, steps):
+        return minimize(objective, Adam(lr, rho1, rho2, delta), theta0, steps=steps).thetas
+
+    def adam_by_step(theta, s, r, t, g, lr, rho1, rho2, delta):
+        optimizer = Adam(lr, rho1, rho2, delta)
+        optimizer.state = {"k": t - 1, "s": s, "r": r}
+        theta = optimizer.step(theta, Quadratic(np.eye(len(g)), theta - g))  # gradient g at θ
+        return theta, optimizer.state["s"], optimizer.state["r"]
+
+    def momentum_by_steps(objective, theta0, lr, alpha, steps):
+        optimizer, path = Momentum(lr, alpha), [theta0]
+        for _ in range(steps):
+            path.append(optimizer.step(path[-1], objective))
+        return np.array(path)
+
+    def nesterov_by_fit(objective, theta0, lr, alpha, steps):
+        record = dlopt.fit(
+            objective, Nesterov(lr, alpha), None, epochs=steps, batch_size=1, seed=0, theta0=theta0
+        )
+        return record.thetas
+
+    # a box is the algorithm itself: calling it is wrapping the reference too
     def sgd_box(theta, g, lr):
         return theta + SGD.box(g, {}, epsilon=lr)[0]
 
@@ -365,12 +512,56 @@ def test_dlopt_own_boxes_pass_as_students(capsys):
         step, state = Adam.box(g, {"s": s, "r": r}, **arguments)
         return theta + step, state["s"], state["r"]
 
-    check.sgd_step(sgd_box)
-    check.momentum_step(momentum_box)
-    check.adagrad_step(adagrad_box)
-    check.rmsprop_step(rmsprop_box)
-    check.adam_step(adam_box)
-    assert capsys.readouterr().out.count("✓ 5 cases match") == 5
+    def sgd_box_or_else(theta, g, lr):  # hiding the refusal does not help
+        try:
+            return sgd_box(theta, g, lr)
+        except BaseException:
+            return theta - lr * g
+
+    boxes = (SGD.box, Adam.box, Nesterov.box, Adam.step, Adam.arguments)
+    minimizes = (dlopt.minimize, dlopt.fit, dlopt.train.minimize, dlopt.train.fit)
+    refused = {  # what the check says: the student function that gets it
+        "adam_run: your function calls dlopt.minimize": adam_by_minimize,
+        "adam_run: your function calls dlopt.optim.Adam": adam_by_bound_minimize,
+        "adam_step: your function calls dlopt.optim.Adam": adam_by_step,
+        "momentum_run: your function calls dlopt.optim.Momentum": momentum_by_steps,
+        "nesterov_run: your function calls dlopt.fit": nesterov_by_fit,
+        "sgd_step: your function calls dlopt.optim.SGD.box": sgd_box,
+        "momentum_step: your function calls dlopt.optim.Momentum.box": momentum_box,
+        "adagrad_step: your function calls dlopt.optim.AdaGrad.box": adagrad_box,
+        "rmsprop_step: your function calls dlopt.optim.RMSProp.box": rmsprop_box,
+        "adam_step: your function calls dlopt.optim.Adam.box": adam_box,
+    }
+    for says, student in refused.items():
+        fails(getattr(check, says.split(":")[0]), student, f"{says}: write the update yourself")
+    fails(check.sgd_step, sgd_box_or_else, "calls dlopt.optim.SGD.box")
+    # the guards are gone afterwards: dlopt works as before
+    assert (SGD.box, Adam.box, Nesterov.box, Adam.step, Adam.arguments) == boxes
+    assert (dlopt.minimize, dlopt.fit, dlopt.train.minimize, dlopt.train.fit) == minimizes
+    assert "box" not in vars(Nesterov)  # inherited from Momentum, as before
+    check.momentum_run(momentum_run)
+
+
+def test_a_students_own_optimizer_class_may_use_the_shared_step(capsys):
+    from dlopt.optim import FirstOrder
+
+    class MySGD(FirstOrder):
+        def __init__(self, lr):
+            super().__init__()
+            self.lr = lr
+
+        def arguments(self, k):
+            return {"epsilon": self.lr}
+
+        @staticmethod
+        def box(g, state, *, epsilon):
+            return -epsilon * g, {}
+
+    def sgd_by_my_class(theta, g, lr):
+        return MySGD(lr).step(theta, Quadratic(np.eye(len(g)), theta - g))  # gradient g at θ
+
+    check.sgd_step(sgd_by_my_class)
+    assert capsys.readouterr().out == "✓ 5 cases match dlopt.optim.SGD\n"
 
 
 def test_the_message_quoted_on_the_instructor_page_is_the_one_printed():

@@ -17,7 +17,9 @@ reproduces every one of your answers, the likely mistake: ::
 A ``*_step`` check takes one step of the box (the state comes in and goes out); a
 ``*_run`` check takes a whole run ``(objective, theta0, *hyperparameters, steps)`` that
 returns the iterates, as the chapters' "write the update yourself" exercises ask. The
-signature each check expects is in its docstring.
+signature each check expects is in its docstring. A function that calls dlopt's own
+optimizer, its box, or :func:`dlopt.minimize` / :func:`dlopt.fit` is refused: the check
+would compare dlopt with itself.
 """
 
 from dlopt.check._core import CheckFailed

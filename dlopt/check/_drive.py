@@ -8,11 +8,13 @@ wrong variant of the step that reproduces the student's answers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import inspect
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from dlopt.check import _core
+from dlopt.check._guard import OwnWork
 from dlopt.problems import Quadratic
 from dlopt.train import minimize
 
@@ -26,7 +28,9 @@ class Exercise:
     passes the objective's gradient function instead of g; ``draw_hyperparameters(rng)``
     draws the keyword arguments of the optimizer, passed to the student in that
     order; ``variants`` are (wrong step function, hint) pairs; ``in_words`` is the
-    algorithm's box in words.
+    algorithm's box in words. ``options`` are passed to the optimizer besides the
+    hyperparameters (e.g. ``delta_inside_root=True``), ``keywords`` to the student's
+    function if it has parameters of those names (e.g. ``inside=True``).
     """
 
     function: str
@@ -37,6 +41,25 @@ class Exercise:
     in_words: str
     counter: bool = False
     gradient_function: bool = False
+    options: dict = field(default_factory=dict)
+    keywords: dict = field(default_factory=dict)
+
+    def reference(self) -> str:
+        """The name of the reference, e.g. ``dlopt.optim.Adam(delta_inside_root=True)``."""
+        options = ", ".join(f"{k}={v!r}" for k, v in self.options.items())
+        return f"dlopt.optim.{self.optimizer.__name__}" + (f"({options})" if options else "")
+
+    def call(self, student, function: str, *args):
+        """``student(*args)`` with the keywords it accepts; refused if it calls dlopt's step."""
+        try:
+            parameters = inspect.signature(student).parameters.values()
+        except (TypeError, ValueError):  # a builtin or a callable without a signature
+            parameters = ()
+        accepted = {p.name for p in parameters} | (
+            set(self.keywords) if any(p.kind is p.VAR_KEYWORD for p in parameters) else set()
+        )
+        with OwnWork(function):
+            return student(*args, **{k: v for k, v in self.keywords.items() if k in accepted})
 
 
 NAMES = {"theta": "θ", "v": "velocity v", "r": "accumulator r", "s": "first moment s"}
@@ -57,7 +80,7 @@ def check_steps(exercise: Exercise, student, cases: int = 5, steps: int = 4, see
     for case in range(1, cases + 1):
         objective, theta = random_quadratic(rng)
         hyper = exercise.draw_hyperparameters(rng)
-        optimizer = exercise.optimizer(**hyper)
+        optimizer = exercise.optimizer(**hyper, **exercise.options)
         state = {name: np.zeros_like(theta) for name in exercise.state}
         calls, answers, expected = [], [], []
         for t in range(1, steps + 1):
@@ -66,7 +89,8 @@ def check_steps(exercise: Exercise, student, cases: int = 5, steps: int = 4, see
             args = (theta, *(state[n] for n in exercise.state), *counter, g)
             args = (*args, *hyper.values())
             copies = tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
-            answers.append(_core.as_outputs(student(*copies), names, exercise.function))
+            result = exercise.call(student, exercise.function, *copies)
+            answers.append(_core.as_outputs(result, names, exercise.function))
             calls.append(args)
             theta = optimizer.step(theta, objective)
             state = {n: np.array(optimizer.state[n], dtype=float) for n in exercise.state}
@@ -87,7 +111,7 @@ def check_steps(exercise: Exercise, student, cases: int = 5, steps: int = 4, see
                     _core.diagnose(exercise.variants, calls, answers),
                     f"Compare your lines with the box: {exercise.in_words}",
                 )
-    _core.passed(f"{cases} cases match dlopt.optim.{exercise.optimizer.__name__}")
+    _core.passed(f"{cases} cases match {exercise.reference()}")
 
 
 def run_variant(step, exercise: Exercise, objective, theta0, hyper: dict, steps: int) -> np.ndarray:
@@ -113,8 +137,9 @@ def check_run(exercise: Exercise, student, cases: int = 3, steps: int = 20, seed
     for case in range(1, cases + 1):
         objective, theta0 = random_quadratic(rng)
         hyper = exercise.draw_hyperparameters(rng)
-        expected = minimize(objective, exercise.optimizer(**hyper), theta0, steps=steps).thetas
-        answer = student(objective, theta0.copy(), *hyper.values(), steps)
+        optimizer = exercise.optimizer(**hyper, **exercise.options)
+        expected = minimize(objective, optimizer, theta0, steps=steps).thetas
+        answer = exercise.call(student, function, objective, theta0.copy(), *hyper.values(), steps)
         (got,) = _core.as_outputs(answer, ("iterates",), function)
         where = f"{function}, case {case} (d={theta0.size}, {_shown(hyper)})"
         if got.shape != expected.shape:
@@ -123,6 +148,12 @@ def check_run(exercise: Exercise, student, cases: int = 3, steps: int = 20, seed
                 "(θ₀ included, one row per step)."
             )
         wrong = [k for k in range(steps + 1) if not _core.close(got[k], expected[k])]
+        if wrong and _aliased(answer, got, theta0):
+            raise _core.CheckFailed(
+                f"{where}: the rows of your iterates are one and the same array, the last θ "
+                "(θ was changed in place after it was appended). Append a copy, "
+                "thetas.append(theta.copy()), or write theta = theta - ... instead of -=."
+            )
         if wrong:
             with np.errstate(all="ignore"):
                 runs = [
@@ -136,7 +167,20 @@ def check_run(exercise: Exercise, student, cases: int = 3, steps: int = 20, seed
                 hint,
                 f"Compare your lines with the box: {exercise.in_words}",
             )
-    _core.passed(f"{cases} runs of {steps} steps match dlopt.optim.{exercise.optimizer.__name__}")
+    _core.passed(f"{cases} runs of {steps} steps match {exercise.reference()}")
+
+
+def _aliased(answer, got: np.ndarray, theta0: np.ndarray) -> bool:
+    """Whether the run's rows are one array appended again and again (and changed in place).
+
+    Either the student's list holds the same array object twice, or every row after θ₀
+    is the last θ while that θ is not θ₀ (so the run did move).
+    """
+    if isinstance(answer, list | tuple):
+        arrays = [id(row) for row in answer if isinstance(row, np.ndarray)]
+        if len(set(arrays)) < len(arrays):
+            return True
+    return len(got) > 2 and bool(np.all(got[1:] == got[-1])) and not _core.close(got[-1], theta0)
 
 
 def _shown(hyper: dict) -> str:

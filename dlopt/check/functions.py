@@ -74,18 +74,26 @@ INITIALIZERS = {
     "he_normal": ("normal", lambda m, n: 2 / m),
     "fan_in_uniform": ("uniform", lambda m, n: 1 / (3 * m)),
 }
-#: Variances of frequent mistakes, to name the one a student's weights have.
-MISTAKES = {
-    "1/m (the fan-in only)": lambda m, n: 1 / m,
-    "2/m (He's, for ReLU)": lambda m, n: 2 / m,
-    "2/(m + n) (Glorot's)": lambda m, n: 2 / (m + n),
-    "1/(m + n) (half of Glorot's)": lambda m, n: 1 / (m + n),
-    "6/(m + n) (Glorot's bound √(6/(m + n)) used as the standard deviation)": lambda m, n: (
-        6 / (m + n)
+#: Frequent mistakes, to name the one a student's weights have: (what it is, its variance,
+#: the distribution it shows in, or None for either).
+MISTAKES = (
+    ("the variance 1/m (the fan-in only)", lambda m, n: 1 / m, None),
+    (
+        "U(−a, a) with a = √(6/m), the fan-in only: Glorot's bound uses both, a = √(6/(m + n))",
+        lambda m, n: 2 / m,
+        "uniform",
     ),
-    "1/(3m) (U(−1/√m, 1/√m))": lambda m, n: 1 / (3 * m),
-    "2/n (the fan-out only)": lambda m, n: 2 / n,
-}
+    ("the variance 2/m (He's, for ReLU)", lambda m, n: 2 / m, None),
+    ("the variance 2/(m + n) (Glorot's)", lambda m, n: 2 / (m + n), None),
+    ("the variance 1/(m + n) (half of Glorot's)", lambda m, n: 1 / (m + n), None),
+    (
+        "the variance 6/(m + n) (Glorot's bound √(6/(m + n)) used as the standard deviation)",
+        lambda m, n: 6 / (m + n),
+        None,
+    ),
+    ("the variance 1/(3m) (U(−1/√m, 1/√m))", lambda m, n: 1 / (3 * m), None),
+    ("the variance 2/n (the fan-out only)", lambda m, n: 2 / n, None),
+)
 SHAPE, SAMPLE_TOLERANCE = (300, 500), 0.03  # 150,000 weights: variance within 3%
 
 
@@ -118,8 +126,13 @@ def initializer(student, kind: str = "glorot_uniform", seed: int = 0) -> None:
     if abs(W.mean()) > 4 * math.sqrt(target / W.size):
         raise _core.CheckFailed(f"{where}: the weights have mean {W.mean():.4g}, not 0.")
     if abs(got / target - 1) > SAMPLE_TOLERANCE:
-        names = [k for k, f in MISTAKES.items() if abs(got / f(m, n) - 1) <= SAMPLE_TOLERANCE]
-        guess = f" That is the variance {names[0]}." if names else ""
+        shape = "uniform" if np.abs(W).max() <= math.sqrt(3 * got) * 1.01 else "normal"
+        names = [
+            name
+            for name, f, drawn in MISTAKES
+            if abs(got / f(m, n) - 1) <= SAMPLE_TOLERANCE and drawn in (None, shape)
+        ]
+        guess = f" That is {names[0]}." if names else ""
         raise _core.CheckFailed(
             f"{where}: your weights have variance {got:.4g}, {kind} has {target:.4g}.{guess}"
         )

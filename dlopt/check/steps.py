@@ -61,6 +61,12 @@ MOMENTUM_VARIANTS = (
         "ε multiplies the gradient inside the velocity: v ← αv − εg, then θ ← θ + v.",
     ),
     (
+        lambda th, v, g, lr, a: (th - lr * (a * v + g), a * v + g),
+        "That is PyTorch's convention, v ← αv + g; θ ← θ − εv, whose v is the box's divided "
+        "by −ε (see the Conventions page). The box keeps ε and the sign in v: v ← αv − εg; "
+        "θ ← θ + v.",
+    ),
+    (
         lambda th, v, g, lr, a: (th + a * (v - lr * g), a * (v - lr * g)),
         "Did you apply the learning rate before adding momentum, v ← α(v − εg)? "
         "α decays only the old velocity: v ← αv − εg.",
