@@ -8,8 +8,8 @@ removes everything from ``{solution-start}`` to ``{solution-end}``, the markers 
 and a plain ``{solution}`` directive block too, and puts in their place
 
 - a markdown answer cell (tag ``answer``) naming the exercise, for the written part, and
-- if the solution had code, one stub code cell (tags ``exercise-stub`` and
-  ``raises-exception``) that raises ``NotImplementedError`` with a hint: the ``hint``
+- if the solution had code, one stub code cell (tag ``exercise-stub``) that raises
+  ``NotImplementedError`` with a hint: the ``hint``
   entry of the first solution code cell's metadata if the chapter gives one, else a
   generic hint naming the exercise, followed by the ``dlopt.check`` function that tests
   the exercise when the table of book/instructors.md names one.
@@ -34,7 +34,9 @@ import sys
 import nbformat
 
 FENCE = re.compile(r"^\s*(?P<fence>`{3,}|:{3,})\{(?P<name>[a-z-]+)\}\s*(?P<arg>.*)$")
-STUB_TAGS = ["exercise-stub", "raises-exception"]
+# No raises-exception tag: a notebook with an unanswered stub, or an answer that fails its
+# check, must fail `jupyter nbconvert --execute`, so that a run that succeeds means something.
+STUB_TAGS = ["exercise-stub"]
 FRESH = "fresh"  # id of a cell made here, renumbered once the notebook is assembled
 GENERIC_HINT = "write your solution of exercise {label} ({title}) in this cell"
 CHECK_HINT = "; help({check}) shows how to test your code"
