@@ -102,11 +102,9 @@ def minimize(
     stopped = "steps"
     start = time.perf_counter()
     for k in range(steps + 1):
-        loss, g = objective.value_and_grad(theta)
-        loss = _checks.finite_scalar(f"loss at step {k}", loss)
-        g = _checks.finite_array(f"gradient at step {k}", g, theta.shape)
+        loss, norm = _measure(objective, theta, k)
         losses.append(loss)
-        norms.append(float(np.linalg.norm(g)))
+        norms.append(norm)
         if gtol is not None and norms[-1] < gtol:
             stopped = "gtol"
             break
@@ -132,6 +130,15 @@ def minimize(
         wall_time=time.perf_counter() - start,
         extras={"state": {name: np.array(h) for name, h in states.items()}} if states else {},
     )
+
+
+def _measure(objective, theta, k: int) -> tuple[float, float]:
+    """J(θ_k) and ‖∇J(θ_k)‖ from one evaluation (the step reuses it: :class:`Remembered`);
+    a loss or gradient that is not finite raises, naming step k."""
+    loss, g = objective.value_and_grad(theta)
+    loss = _checks.finite_scalar(f"loss at step {k}", loss)
+    g = _checks.finite_array(f"gradient at step {k}", g, theta.shape)
+    return loss, float(np.linalg.norm(g))
 
 
 def _progress(epoch: int, epochs: int, loss: float, width: int = 30) -> None:
@@ -212,9 +219,9 @@ def fit(
         for batch in sampler(epoch + 1, rng):  # while not converged: sample a minibatch
             k = len(losses)
             objective = Remembered(net.objective(train_set.X[batch], train_set.y[batch]))
-            loss, g = objective.value_and_grad(theta)
-            losses.append(_checks.finite_scalar(f"loss at step {k}", loss))
-            norms.append(float(np.linalg.norm(_checks.finite_array(f"gradient at step {k}", g))))
+            loss, norm = _measure(objective, theta, k)
+            losses.append(loss)
+            norms.append(norm)
             if full is not None:
                 full.append(float(net.loss(theta, train_set.X, train_set.y)))
             if callback is not None and callback(k, theta, loss):
